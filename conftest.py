@@ -1,0 +1,3 @@
+"""Root test configuration: every test directory gets the Relais fixtures."""
+
+pytest_plugins = ["relais_shared.testing"]
