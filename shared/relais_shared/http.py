@@ -1,0 +1,124 @@
+"""What every service's HTTP side shares: app factory, request context, health, metrics, error answers."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+
+import asyncpg
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from relais_shared.audit_api import audit_router
+from relais_shared.metrics import HTTP_REQUESTS, HTTP_SECONDS, metrics_endpoint
+from relais_shared.observability import bind_correlation_id, configure_logging
+from relais_shared.runtime import ServiceRuntime
+from relais_shared.validation import validation_handler
+
+log = structlog.get_logger(__name__)
+SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestContextMiddleware:
+    """Correlation id in and out, one redacted log line and metrics per request (no address, no query)."""
+
+    def __init__(self, app, service: str):
+        self.app, self.service = app, service
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        structlog.contextvars.clear_contextvars()
+        given = dict(scope.get("headers") or []).get(b"x-correlation-id", b"").decode("latin-1")
+        correlation_id = bind_correlation_id(given if SAFE_CORRELATION_ID.match(given) else None)
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-correlation-id", correlation_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            HTTP_REQUESTS.labels(self.service, route, scope["method"], str(status)).inc()
+            HTTP_SECONDS.labels(self.service, route).observe(elapsed)
+            log.info("http.request", method=scope["method"], route=route, status=status,
+                     duration_ms=round(elapsed * 1000, 2))
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="Liveness: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @router.get("/readyz", summary="Readiness: database and broker reachable", responses={503: {}})
+    async def readyz(request: Request):
+        checks = await request.app.state.runtime.ready()
+        status = 200 if all(checks.values()) else 503
+        return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
+
+    return router
+
+
+async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("http.dependency_unavailable", error=type(exc).__name__)
+    return JSONResponse({"detail": "Service temporarily unavailable, please try again in a moment. "
+                         "/ Service momentanément indisponible, réessayez dans un instant."},
+                        status_code=503, headers={"Retry-After": "5"})
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("http.unexpected_error", error=type(exc).__name__, exc_info=exc)
+    return JSONResponse({"detail": "Something went wrong on our side. Please try again. In danger, call 17 or 112. "
+                         "/ Une erreur s'est produite de notre côté. Réessayez. En danger, appelez le 17 ou le 112."},
+                        status_code=500)
+
+
+def create_service_app(runtime: ServiceRuntime, *, title: str, description: str = "",
+                       routers: Sequence[APIRouter] = (),
+                       on_started: Callable[[FastAPI], object] | None = None,
+                       on_stopping: Callable[[], object] | None = None,
+                       field_messages: Mapping[str, tuple[str, str]] | None = None) -> FastAPI:
+    """A FastAPI app whose lifespan runs the service runtime; handlers reach it via app.state.runtime."""
+    settings = runtime.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level)
+        await runtime.start()
+        if on_started is not None:
+            await on_started(app)
+        log.info("service.started", port=settings.port)
+        yield
+        if on_stopping is not None:
+            await on_stopping()
+        await runtime.stop()
+        log.info("service.stopped")
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_exception_handler(asyncpg.PostgresConnectionError, _unavailable)
+    app.add_exception_handler(asyncpg.InterfaceError, _unavailable)
+    app.add_exception_handler(OSError, _unavailable)
+    app.add_exception_handler(TimeoutError, _unavailable)
+    app.add_exception_handler(asyncpg.TooManyConnectionsError, _unavailable)
+    app.add_exception_handler(RequestValidationError, validation_handler(field_messages))
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    app.include_router(health_router())
+    app.include_router(audit_router())
+    for router in routers:
+        app.include_router(router)
+    return app

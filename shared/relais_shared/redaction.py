@@ -1,0 +1,62 @@
+"""Scrubbing of log events: free text, phone numbers, e-mail and IP addresses never reach a log line."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+REDACTED = "[redacted]"
+# Keys whose values are personal or free text whatever they look like.
+SENSITIVE_KEYS = frozenset(
+    {
+        "text", "free_text", "message_text", "body", "content", "description", "summary", "comment", "notes",
+        "phone", "phone_number", "telephone", "email", "name", "first_name", "last_name", "address",
+        "ip", "client_ip", "client", "remote_addr", "x_forwarded_for", "receipt", "contact", "password",
+        "token", "authorization", "query_string", "location", "location_hint",
+    }
+)
+PATTERNS = (
+    re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),  # e-mail addresses
+    re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),  # IPv4
+    re.compile(r"(?:\+|00)\d[\d .()-]{7,}\d"),  # international phone numbers
+    re.compile(r"\b0\d(?:[ .-]?\d{2}){4}\b"),  # French phone numbers
+    re.compile(r"\b\d{16}\b"),  # receipt codes
+)
+
+
+# IPv6 candidates are checked by the ipaddress module, so times like 11:18:32 stay readable.
+IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+
+
+def _mask_ipv6(match: re.Match) -> str:
+    try:
+        ipaddress.IPv6Address(match.group(0))
+    except ValueError:
+        return match.group(0)
+    return REDACTED
+
+
+def scrub_text(value: str) -> str:
+    """Mask anything in a string that looks like contact data or an address."""
+    for pattern in PATTERNS:
+        value = pattern.sub(REDACTED, value)
+    return IPV6_CANDIDATE.sub(_mask_ipv6, value)
+
+
+def scrub(value: Any, key: str | None = None) -> Any:
+    """Redact a value recursively: whole values under sensitive keys, patterns inside other strings."""
+    if key is not None and key.lower() in SENSITIVE_KEYS:
+        return REDACTED if value not in (None, "") else value
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {k: scrub(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
+
+
+def redact_processor(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor: the last step before rendering."""
+    return {k: scrub(v, None if k == "event" else k) for k, v in event_dict.items()}

@@ -1,0 +1,122 @@
+"""Settings shared by every service: one pydantic-settings class per service on this base."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from typing import ClassVar, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from relais_shared.crypto import Keyring
+
+DEV_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - the known value production refuses
+
+
+class ConfigError(RuntimeError):
+    """Start-up refused because the configuration is unsafe or incomplete."""
+
+
+def service_setting(service: str):
+    """A field factory for one service's own settings: given by name, or RELAIS_<SERVICE>_<NAME> from the env."""
+
+    def field(name: str, default, **constraints):
+        alias = AliasChoices(name.lower(), f"RELAIS_{service.upper()}_{name.upper()}")
+        return Field(default=default, validation_alias=alias, **constraints)
+
+    return field
+
+
+class _ServiceDatabaseSource(PydanticBaseSettingsSource):
+    """Reads RELAIS_<SERVICE>_DATABASE_URL for the settings class's own service."""
+
+    def get_field_value(self, field, field_name):
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, str]:
+        value = os.environ.get(f"RELAIS_{self.settings_cls.service_name.upper()}_DATABASE_URL")
+        return {"database_url": value} if value else {}
+
+
+class RelaisSettings(BaseSettings):
+    """Common configuration; subclasses set `service_name` and add their own fields."""
+
+    model_config = SettingsConfigDict(env_prefix="RELAIS_", extra="ignore", frozen=True, populate_by_name=True)
+    service_name: ClassVar[str] = "relais"
+    default_port: ClassVar[int] = 8000
+
+    env: Literal["development", "test", "production"] = "development"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # A server URL (no database) gets the service's own database, relais_<service>, appended.
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/"
+    namespace: str = "relais"
+    http_host: str = "127.0.0.1"
+    http_port: int | None = None
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    # {"key-id": "<base64 of 32 random bytes>"}; the development default is derived from a public string.
+    data_keys: SecretStr = SecretStr(json.dumps({"dev-1": base64.b64encode(hashlib.sha256(DEV_SECRET.encode())
+                                                                          .digest()).decode()}))
+    active_data_key: str = "dev-1"
+    # Operators' tokens: issuer, audience and keys (a JWKS URL from the OIDC provider, or a JWKS file).
+    oidc_issuer: str = "relais-local"
+    oidc_audience: str = "relais"
+    oidc_jwks_url: str | None = None
+    keys_dir: str = ".relais"  # development keys: `relais operator token` signs with the key kept here
+    log_level: str = "INFO"
+    prefetch: int = 32
+    max_attempts: int = 5
+    retry_delays_ms: tuple[int, ...] = (1_000, 5_000, 30_000)
+    outbox_batch_size: int = 200
+    outbox_poll_seconds: float = 5.0
+    queue_max_length: int = 1_000_000
+    handler_timeout_seconds: float = 30.0
+    shutdown_grace_seconds: float = 10.0
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        # RELAIS_<SERVICE>_DATABASE_URL beats the platform-wide RELAIS_DATABASE_URL, not explicit arguments.
+        return init_settings, _ServiceDatabaseSource(settings_cls), env_settings, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> RelaisSettings:
+        if self.env != "production":
+            return self
+        problems = []
+        if self.secret_key.get_secret_value() in ("", DEV_SECRET) or len(self.secret_key) < 32:
+            problems.append("RELAIS_SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.active_data_key.startswith("dev-"):
+            problems.append("RELAIS_DATA_KEYS and RELAIS_ACTIVE_DATA_KEY must name real keys (not dev-*)")
+        if self.oidc_jwks_url is None or self.oidc_issuer == "relais-local":
+            problems.append("RELAIS_OIDC_ISSUER and RELAIS_OIDC_JWKS_URL must name the operators' identity provider")
+        if "guest:guest@" in self.amqp_url:
+            problems.append("RELAIS_AMQP_URL must not use RabbitMQ's default guest account")
+        problems.extend(self.production_problems())
+        if problems:
+            raise ConfigError(f"{self.service_name}: refusing to start in production: " + "; ".join(problems))
+        return self
+
+    def production_problems(self) -> list[str]:
+        """Extra checks a service adds for production mode."""
+        return []
+
+    def keyring(self) -> Keyring:
+        """The encryption keys for data at rest and sealed event fields."""
+        return Keyring.from_config(self.data_keys.get_secret_value(), self.active_data_key)
+
+    @property
+    def port(self) -> int:
+        return self.http_port or self.default_port
+
+    @property
+    def service_database_url(self) -> str:
+        """The database URL of this service, with relais_<service> when the URL names no database."""
+        base, _, query = self.database_url.partition("?")
+        scheme_host, sep, path = base.rpartition("/")
+        if "://" not in scheme_host or path:
+            return self.database_url
+        url = f"{scheme_host}/relais_{self.service_name}"
+        return f"{url}?{query}" if query else url
