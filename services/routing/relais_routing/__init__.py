@@ -1,0 +1,1 @@
+"""Relais routing: from postal code to competent force, unit and operational centre."""

@@ -1,0 +1,9 @@
+"""Routing's own metrics."""
+
+from prometheus_client import Counter, Gauge
+
+LOOKUPS = Counter("relais_routing_lookups_total", "Jurisdiction lookups", ["kind", "outcome"])
+UNRESOLVED = Counter("relais_routing_unresolved_total", "Reports sent to national triage", ["reason"])
+ROUTED = Counter("relais_routing_routed_total", "Reports routed to a force", ["force"])
+COMMUNES_WITHOUT_COMPETENCE = Gauge("relais_routing_communes_without_competence",
+                                    "Communes of the loaded data with no competence row")
