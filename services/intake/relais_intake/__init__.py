@@ -1,0 +1,1 @@
+"""Relais intake: the public reporting API and page."""

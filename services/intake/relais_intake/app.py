@@ -1,0 +1,44 @@
+"""Intake's app factory: wires routes, safety middleware, rate limits and handlers once."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from relais_intake import api, handlers, pages, retention, unit_api
+from relais_intake.security import RateLimiter, SafetyMiddleware
+from relais_intake.service import Intake
+from relais_intake.settings import IntakeSettings
+from relais_shared.consumer import ConsumerSpec
+from relais_shared.http import create_service_app
+from relais_shared.runtime import ServiceRuntime
+
+FIELD_MESSAGES = {
+    "postal_code": ("A postal code has exactly 5 digits, for example 35000.",
+                    "Un code postal comporte exactement 5 chiffres, par exemple 35000."),
+    "receipt": ("Your code has exactly 16 digits.", "Votre code comporte exactement 16 chiffres."),
+    "contact.phone": ("Give a phone number with digits only, for example 06 12 34 56 78.",
+                      "Indiquez un numéro de téléphone en chiffres, par exemple 06 12 34 56 78."),
+}
+
+
+def create_app(settings: IntakeSettings | None = None) -> FastAPI:
+    settings = settings or IntakeSettings()
+    consumers = [
+        ConsumerSpec("intake.routing-results", {
+            "report.routed": handlers.on_report_routed,
+            "report.unroutable": handlers.on_report_unroutable,
+        }),
+    ]
+    runtime = ServiceRuntime(settings, consumers=consumers, retention=retention.rules(settings))
+    intake = Intake(settings, runtime)
+    app = create_service_app(runtime, title="Relais intake", routers=[api.router, unit_api.router],
+                             field_messages=FIELD_MESSAGES,
+                             description="Anonymous reporting of domestic, sexual and sexist violence.",
+                             on_stopping=intake.close)
+    app.state.intake = intake
+    pages.install(app)
+    secret = settings.secret_key.get_secret_value()
+    app.state.report_limiter = RateLimiter(secret, settings.reports_per_hour)
+    app.state.receipt_limiter = RateLimiter(secret + "/receipts", settings.receipt_attempts_per_hour)
+    app.add_middleware(SafetyMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,100 @@
+"""Accepting a report: checks a person can act on, then state, receipt and events in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from relais_intake import danger
+from relais_intake.categories import level_of
+from relais_intake.orientation import orientation_for
+from relais_intake.partners import get_active_partner
+from relais_intake.receipts import ReceiptHasher, new_receipt
+from relais_intake.routing_client import PostalCodeRejected, RoutingClient, RoutingUnavailable
+from relais_intake.schemas import ReportAccepted, ReportIn
+from relais_intake.settings import IntakeSettings
+from relais_intake.store import insert_report
+from relais_shared.crypto import Keyring
+from relais_shared.runtime import ServiceRuntime
+
+Problem = tuple[str, str, str]  # (field, English, French)
+
+
+class ReportProblems(Exception):
+    """The report cannot be accepted as sent; each problem names its field and says what to do."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p[0] for p in problems))
+        self.problems = problems
+
+
+class Intake:
+    """What the API and the pages share: one way to accept a report, find communes and partners."""
+
+    def __init__(self, settings: IntakeSettings, runtime: ServiceRuntime):
+        self.settings, self.runtime = settings, runtime
+        self.keyring: Keyring = settings.keyring()
+        self.hasher = ReceiptHasher(settings.secret_key.get_secret_value())
+        self.routing = RoutingClient(settings.routing_url, settings.routing_timeout_seconds)
+        self.questionnaire = danger.load_questionnaire()
+        self.exit_url = settings.exit_url
+
+    async def partner_is_active(self, slug: str) -> bool:
+        async with self.runtime.pool.acquire() as conn:
+            return await get_active_partner(conn, slug) is not None
+
+    async def communes(self, postal_code: str):
+        return await self.routing.communes(postal_code)
+
+    async def accept(self, report: ReportIn) -> ReportAccepted:
+        """Store the report with its events; once this returns, nothing can lose it."""
+        problems = report.contact.problems() + _date_problems(report) + await self._commune_problems(report)
+        try:
+            assessment = danger.assess(report.danger_answers, self.questionnaire)
+        except danger.UnknownQuestionError:
+            problems.append(("danger_answers", "Some answers refer to unknown questions.",
+                             "Certaines réponses portent sur des questions inconnues."))
+        if problems:
+            raise ReportProblems(problems)
+        if report.partner and not await self.partner_is_active(report.partner):
+            report = report.model_copy(update={"partner": None})  # a revoked partner is simply not recorded
+        receipt = new_receipt()
+        report_id = uuid.uuid4()
+        emergency = await insert_report(self, report_id, report, assessment, await self.hasher.hash(receipt))
+        # Routing has not answered yet: the code's department is close enough for local associations.
+        orientation = orientation_for(report.category, _department_guess(report.postal_code), report.lang)
+        return ReportAccepted(id=report_id, receipt=receipt, level=level_of(report.category),
+                              danger_level=assessment.level, emergency=emergency, orientation=orientation)
+
+    async def _commune_problems(self, report: ReportIn) -> list[Problem]:
+        try:
+            answer = await self.routing.communes(report.postal_code)
+        except RoutingUnavailable:
+            return []  # never refuse a report because routing is down: routing catches up from the outbox
+        except PostalCodeRejected as rejected:
+            return [("postal_code", rejected.detail, rejected.detail_fr)]
+        if report.insee is not None and not answer.has(report.insee):
+            return [("insee", "This commune does not have this postal code.",
+                     "Cette commune n'a pas ce code postal.")]
+        if report.insee is None and answer.must_choose:
+            return [("insee", "This postal code covers several communes: choose yours.",
+                     "Ce code postal couvre plusieurs communes : choisissez la vôtre.")]
+        return []
+
+    async def close(self) -> None:
+        await self.routing.close()
+
+
+def _date_problems(report: ReportIn) -> list[Problem]:
+    if report.occurred_on is not None and report.occurred_on > datetime.now(UTC).date():
+        return [("occurred_on", "This date is in the future.", "Cette date est dans le futur.")]
+    return []
+
+
+def _department_guess(postal_code: str) -> str:
+    """The department a postal code most likely belongs to (for orientation only, never for routing)."""
+    if postal_code.startswith("97") or postal_code.startswith("98"):
+        return postal_code[:3]
+    if postal_code.startswith("20"):
+        return "2A" if postal_code < "20200" else "2B"
+    return postal_code[:2]

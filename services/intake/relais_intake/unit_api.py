@@ -1,0 +1,134 @@
+"""The unit side of reports: officers of the competent force read them, answer the reporter, raise the level.
+
+Every read and change is audited; orange content opens only for operators cleared for it; anything out of
+scope answers 404 exactly like a report that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from relais_intake import receipt_access
+from relais_intake.store import sealed_context
+from relais_shared import audit
+from relais_shared.identity import Operator
+from relais_shared.operators import not_found, require
+
+router = APIRouter(prefix="/v1/unit/reports", tags=["unit"])
+READERS = ("chat_operator", "supervisor")
+
+
+class ReportLine(BaseModel):
+    id: uuid.UUID
+    category: str
+    level: Literal["orange", "blue"]
+    status: str
+    danger_level: str
+    department: str | None
+    force: str | None
+    received_at: str
+    left_by_exit: bool
+
+
+class ReportDetail(ReportLine):
+    restricted: bool = Field(description="True when the content is orange and the operator is not cleared")
+    text: str | None = None
+    location_hint: str | None = None
+    contact: str | None = None
+    messages: list[dict] = Field(default_factory=list)
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class LevelIn(BaseModel):
+    level: Literal["orange", "blue"]
+    reason: str = Field(min_length=3, max_length=300)
+
+
+SELECT = """SELECT id, category, level, status, danger_level, routing->>'department' AS department,
+                   routing->>'force' AS force, created_at, left_by_exit_at IS NOT NULL AS left_by_exit,
+                   text_sealed, location_sealed, contact_sealed FROM reports"""
+
+
+def _line(row) -> dict:
+    return {"id": row["id"], "category": row["category"], "level": row["level"], "status": row["status"],
+            "danger_level": row["danger_level"], "department": row["department"], "force": row["force"],
+            "received_at": row["created_at"].isoformat(timespec="minutes"), "left_by_exit": row["left_by_exit"]}
+
+
+async def _in_scope(conn, who: Operator, report_id: uuid.UUID):
+    row = await conn.fetchrow(SELECT + " WHERE id = $1 AND status <> 'erased'", report_id)
+    if row is None or not who.covers(row["force"], row["department"]):
+        raise not_found()
+    return row
+
+
+@router.get("", response_model=list[ReportLine])
+async def list_reports(request: Request, who: Operator = require(*READERS),
+                       status: Literal["received", "routed", "unroutable", "closed"] | None = None,
+                       limit: int = Query(100, ge=1, le=500)) -> list[ReportLine]:
+    """Reports of the operator's force and departments, newest first; no content in the list."""
+    async with request.app.state.runtime.pool.acquire() as conn:
+        rows = await conn.fetch(SELECT + " WHERE status <> 'erased' AND ($1::text IS NULL OR status = $1) "
+                                "ORDER BY created_at DESC LIMIT 2000", status)
+    visible = [r for r in rows if who.covers(r["force"], r["department"])][:limit]
+    return [ReportLine(**_line(r)) for r in visible]
+
+
+@router.get("/{report_id}", response_model=ReportDetail, responses={404: {}})
+async def read_report(report_id: uuid.UUID, request: Request, who: Operator = require(*READERS)) -> ReportDetail:
+    """One report; its content only for operators cleared for its level. The read is audited."""
+    intake = request.app.state.intake
+    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+        row = await _in_scope(conn, who, report_id)
+        cleared = who.may_read(row["level"])
+        await audit.record(conn, who, "report.read" if cleared else "report.read_restricted", "report", report_id)
+        detail = ReportDetail(**_line(row), restricted=not cleared)
+        if cleared:
+            ring = intake.keyring
+            detail.text = ring.open_text(row["text_sealed"], context=sealed_context("text", report_id))
+            detail.location_hint = ring.open_text(row["location_sealed"], context=sealed_context("location", report_id))
+            detail.contact = ring.open_text(row["contact_sealed"], context=sealed_context("contact", report_id))
+            messages = await conn.fetch("SELECT author, body_sealed, created_at FROM report_messages "
+                                        "WHERE report_id = $1 ORDER BY id", report_id)
+            context = receipt_access.message_context(report_id)
+            detail.messages = [{"author": m["author"], "at": m["created_at"].isoformat(timespec="minutes"),
+                                "text": ring.open(m["body_sealed"], context=context).decode()} for m in messages]
+    return detail
+
+
+@router.post("/{report_id}/messages", status_code=201, responses={404: {}, 403: {}})
+async def reply(report_id: uuid.UUID, body: ReplyIn, request: Request,
+                who: Operator = require(*READERS)) -> dict[str, bool]:
+    """Answer the reporter (she reads it with her receipt). Audited."""
+    ring = request.app.state.intake.keyring
+    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+        row = await _in_scope(conn, who, report_id)
+        if not who.may_read(row["level"]):
+            raise HTTPException(403, "Orange reports need clearance. / Signalement orange : habilitation requise.")
+        await conn.execute("INSERT INTO report_messages (report_id, author, body_sealed) VALUES ($1, 'unit', $2)",
+                           report_id, ring.seal(body.text, context=receipt_access.message_context(report_id)))
+        await audit.record(conn, who, "report.replied", "report", report_id)
+    return {"sent": True}
+
+
+@router.post("/{report_id}/level", responses={404: {}, 422: {}})
+async def raise_level(report_id: uuid.UUID, body: LevelIn, request: Request,
+                      who: Operator = require(*READERS)) -> dict[str, str]:
+    """Raise a report to orange (with a reason); a level is never lowered."""
+    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+        row = await _in_scope(conn, who, report_id)
+        if row["level"] == "orange" and body.level == "blue":
+            raise HTTPException(422, [{"field": "level", "message": "A level can be raised, never lowered.",
+                                       "message_fr": "Un niveau peut être relevé, jamais abaissé."}])
+        if row["level"] != body.level:
+            await conn.execute("UPDATE reports SET level = $2 WHERE id = $1", report_id, body.level)
+        await audit.record(conn, who, "report.level_raised", "report", report_id, reason=body.reason,
+                           details={"from": row["level"], "to": body.level})
+    return {"level": body.level}
