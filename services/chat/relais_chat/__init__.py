@@ -1,0 +1,1 @@
+"""Relais chat: live anonymous conversations between victims and officers."""

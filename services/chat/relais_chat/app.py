@@ -1,0 +1,62 @@
+"""Chat's app factory: the hub, reactions, WebSockets, pages and the scheduler, wired once."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, WebSocket
+
+from relais_chat import api, pages
+from relais_chat.actions import Actions
+from relais_chat.console import Console
+from relais_chat.live import Hub
+from relais_chat.reactions import Reactions
+from relais_chat.scheduler import Scheduler
+from relais_chat.settings import ChatSettings
+from relais_chat.victim import VictimLine
+from relais_shared.http import create_service_app
+from relais_shared.operators import build_verifier
+from relais_shared.retention import PurgeRule
+from relais_shared.runtime import ServiceRuntime
+
+
+def retention(settings: ChatSettings) -> tuple[PurgeRule, ...]:
+    """Closed conversations (and their sealed messages, by cascade) are kept `retention_days`."""
+    sql = "DELETE FROM chat_sessions WHERE status = 'closed' AND closed_at < now() - make_interval(days => $1)"
+    return (PurgeRule("chat.closed_sessions", sql, settings.retention_days),)
+
+
+def sockets(hub: Hub, settings: ChatSettings, actions: Actions) -> APIRouter:
+    router = APIRouter()
+    buckets: dict = {}
+    verifier = build_verifier(settings)
+
+    @router.websocket("/v1/chat/ws")
+    async def victim_socket(websocket: WebSocket) -> None:
+        await VictimLine(websocket, hub, settings, buckets).run()
+
+    @router.websocket("/v1/console/ws")
+    async def console_socket(websocket: WebSocket) -> None:
+        await Console(websocket, hub, verifier, actions).run()
+
+    return router
+
+
+def create_app(settings: ChatSettings | None = None) -> FastAPI:
+    settings = settings or ChatSettings()
+    runtime = ServiceRuntime(settings, retention=retention(settings))
+    hub = Hub(runtime)
+    actions = Actions(hub, settings)
+    scheduler = Scheduler(hub, settings)
+    reactions = Reactions(hub, scheduler.assign)
+    reactions.wire()
+
+    async def started(_app: FastAPI) -> None:
+        runtime.spawn(hub.run(), name="chat-node-queue")
+        runtime.spawn(scheduler.run(), name="chat-scheduler")
+        runtime.spawn(reactions.refresher(), name="chat-refresher")
+
+    app = create_service_app(runtime, title="Relais chat", routers=[api.router, sockets(hub, settings, actions)],
+                             description="Live anonymous conversations between victims and officers.",
+                             on_started=started)
+    app.state.hub = hub
+    pages.install(app)
+    return app

@@ -1,0 +1,155 @@
+"""Live delivery on this node: local sockets by session, a per-node queue on the broker, pumps from the DB.
+
+The database is the truth: a wake-up (chat.message_posted) only tells a node to read what its sockets have
+not been sent yet, so a lost wake-up delays a message but never loses it (the sweep and resumes catch up).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import aio_pika
+import structlog
+
+from relais_chat import messages
+from relais_shared import contracts
+from relais_shared.runtime import ServiceRuntime
+from relais_shared.topology import events_exchange
+
+log = structlog.get_logger(__name__)
+Reaction = Callable[[dict], Awaitable[None]]
+SEND_TIMEOUT_SECONDS = 10  # a client that stops reading must not hold up the others
+
+
+class Socket:
+    """One WebSocket; a lock keeps frames sent from several tasks whole and in order."""
+
+    def __init__(self, websocket):
+        self.websocket, self.open = websocket, True
+        self._lock = asyncio.Lock()
+
+    async def send(self, frame: dict) -> None:
+        if not self.open:
+            return
+        async with self._lock:
+            try:
+                async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                    await self.websocket.send_text(json.dumps(frame, ensure_ascii=False))
+            except Exception:  # noqa: BLE001 - gone or stuck: it resumes from its last seq when it reconnects
+                self.open = False
+                with contextlib.suppress(Exception):
+                    await self.websocket.close(code=1011)
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """A socket following one session; `last_sent` is the highest seq this socket was given."""
+
+    socket: Socket
+    session_id: uuid.UUID
+    role: str  # victim | officer
+    last_sent: int
+    readable: bool = True
+    operator_sub: str | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class Hub:
+    """This node's sockets and its exclusive, auto-delete queue bound to chat.# (and the live exchange)."""
+
+    def __init__(self, runtime: ServiceRuntime):
+        self.runtime, self.keyring = runtime, runtime.settings.keyring()
+        self.by_session: dict[uuid.UUID, set[Subscriber]] = defaultdict(set)
+        self.consoles: dict[str, set] = defaultdict(set)  # operator sub -> Console objects on this node
+        self.reactions: dict[str, Reaction] = {}
+        self.node = uuid.uuid4().hex[:8]
+        self._events = self._live = None
+        self.ready = asyncio.Event()
+
+    @property
+    def live_exchange(self) -> str:
+        return f"{self.runtime.settings.namespace}.chat.live"
+
+    def attach(self, sub: Subscriber) -> None:
+        self.by_session[sub.session_id].add(sub)
+
+    def detach(self, sub: Subscriber) -> None:
+        subs = self.by_session.get(sub.session_id)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                self.by_session.pop(sub.session_id, None)
+
+    def local(self, session_id: uuid.UUID, role: str | None = None) -> list[Subscriber]:
+        return [s for s in self.by_session.get(session_id, ()) if role is None or s.role == role]
+
+    async def pump(self, sub: Subscriber) -> None:
+        """Send this socket every stored message after the last one it was sent, in order, once."""
+        async with sub.lock:
+            while True:
+                async with self.runtime.pool.acquire() as conn:
+                    rows = await messages.after(conn, sub.session_id, sub.last_sent)
+                for row in rows:
+                    await sub.socket.send(messages.to_frame(self.keyring, sub.session_id, row, readable=sub.readable))
+                    sub.last_sent = row["seq"]
+                if len(rows) < messages.FETCH_LIMIT:
+                    return
+
+    async def wake(self, session_id: uuid.UUID) -> None:
+        await asyncio.gather(*(self.pump(s) for s in self.local(session_id)))
+
+    async def posted(self, session_id: uuid.UUID, seq: int, author: str) -> None:
+        """A message was stored: deliver here now, and wake the other nodes (best effort)."""
+        envelope = contracts.wrap(contracts.ChatMessagePosted(session_id=session_id, seq=seq, author=author))
+        await self._publish(self._events, envelope.type, envelope.model_dump_json().encode())
+        await self.wake(session_id)
+
+    async def publish_live(self, kind: str, **payload) -> None:
+        """Typing, read marks and alerts: not persisted, so a lost one only costs a moment of display."""
+        body = json.dumps({"kind": kind, **{k: str(v) if isinstance(v, uuid.UUID) else v
+                                            for k, v in payload.items()}}).encode()
+        await self._publish(self._live, kind, body)
+
+    async def _publish(self, exchange, key: str, body: bytes) -> None:
+        if exchange is None:
+            return
+        with contextlib.suppress(Exception):  # a wake-up is not the truth: clients resume from their last seq
+            await exchange.publish(aio_pika.Message(body, content_type="application/json"), routing_key=key)
+
+    async def run(self) -> None:
+        """Wait for the broker, then declare this node's queue; the robust channel restores it after outages."""
+        broker = self.runtime.broker
+        while not broker.is_connected:
+            await asyncio.sleep(0.1)
+        channel = await broker.connection.channel()
+        self._events = await channel.declare_exchange(events_exchange(self.runtime.settings.namespace),
+                                                      aio_pika.ExchangeType.TOPIC, durable=True)
+        self._live = await channel.declare_exchange(self.live_exchange, aio_pika.ExchangeType.TOPIC,
+                                                    auto_delete=True)
+        queue = await channel.declare_queue(f"{self.runtime.settings.namespace}.chat.node.{self.node}",
+                                            exclusive=True, auto_delete=True)
+        await queue.bind(self._events, routing_key="chat.#")
+        await queue.bind(self._live, routing_key="#")
+        await queue.consume(self._on_message, no_ack=True)
+        self.ready.set()
+        log.info("chat.node_queue_ready", node=self.node)
+
+    async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        try:
+            data = json.loads(message.body)
+            if message.exchange == self.live_exchange:
+                kind, payload = data.pop("kind"), data
+            else:
+                event = contracts.unwrap(contracts.Envelope.model_validate(data))
+                kind, payload = event.TYPE, event.model_dump()
+            reaction = self.reactions.get(kind)
+            if reaction is not None:
+                await reaction(payload)
+        except Exception as exc:  # noqa: BLE001 - one bad live message must not stop this node's deliveries
+            log.warning("chat.live_message_failed", error=type(exc).__name__, routing_key=message.routing_key)

@@ -1,0 +1,34 @@
+"""Configuration of the chat service."""
+
+from typing import ClassVar
+
+from relais_shared.settings import RelaisSettings, service_setting
+
+_env = service_setting("chat")
+
+
+
+class ChatSettings(RelaisSettings):
+    """Chat service (port 8003): victim and officer WebSockets, pages, queue, watchdog."""
+
+    service_name: ClassVar[str] = "chat"
+    default_port: ClassVar[int] = 8003
+
+    # Where the emergency exit sends the person: a neutral, popular page that explains nothing.
+    exit_url: str = _env("exit_url", "https://www.google.fr/search?q=m%C3%A9t%C3%A9o")
+    intake_url: str = _env("intake_url", "http://127.0.0.1:8001")
+    orientation_timeout_seconds: float = _env("orientation_timeout_seconds", 1.5)
+    max_message_chars: int = _env("max_message_chars", 2000)
+    # Token bucket per session: a burst of `flood_burst` messages, then `flood_per_second` on average.
+    flood_burst: int = _env("flood_burst", 8)
+    flood_per_second: float = _env("flood_per_second", 1.0)
+    hello_timeout_seconds: float = _env("hello_timeout_seconds", 10.0)
+    # A severe conversation silent (or its victim disconnected) this long alerts the officer.
+    watchdog_silence_seconds: float = _env("watchdog_silence_seconds", 180.0)
+    watchdog_disconnect_seconds: float = _env("watchdog_disconnect_seconds", 60.0)
+    scheduler_interval_seconds: float = _env("scheduler_interval_seconds", 5.0)
+    default_capacity: int = _env("default_capacity", 3)
+    severe_weight: int = _env("severe_weight", 2)
+    # An officer whose console has not been seen this long is not offered conversations automatically.
+    presence_stale_seconds: float = _env("presence_stale_seconds", 30.0)
+    retention_days: int = _env("retention_days", 365)

@@ -1,0 +1,226 @@
+// The officer console: token in memory only, everything the person wrote rendered with textContent.
+(function () {
+  "use strict";
+  var T = JSON.parse(document.getElementById("texts").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var token = null, ws = null, me = null, convs = {}, current = null, retry = 500, typingTimer = null;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, function (_, k) { return v[k]; }); }
+  function newId() {
+    var a = new Uint8Array(12); crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function send(frame) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); }
+  function notice(text) { $("notice").textContent = text; }
+
+  function connect() {
+    ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/console/ws");
+    ws.onopen = function () {
+      var after = {};
+      Object.keys(convs).forEach(function (id) { after[id] = convs[id].lastSeq; });
+      ws.send(JSON.stringify({ type: "auth", token: token, after: after }));  // never in a URL
+    };
+    ws.onmessage = function (event) { handle(JSON.parse(event.data)); };
+    ws.onclose = function (event) {
+      if (event.code === 4401 || event.code === 4403) return;
+      notice(T.reconnecting);
+      setTimeout(connect, retry); retry = Math.min(retry * 2, 5000);
+    };
+  }
+
+  var handlers = {
+    hello: function (f) {
+      retry = 500; me = f;
+      $("login").hidden = true; $("desk").hidden = false;
+      $("me").textContent = "— " + f.alias + " (" + f.force + ")";
+      $("presence").value = f.presence; $("capacity").value = f.capacity; $("auto").checked = f.auto_assign;
+      fillSelect($("canned"), f.canned.map(function (c) { return [c.id, c[document.documentElement.lang] || c.fr]; }), true);
+      fillSelect($("outcome"), f.outcomes.map(function (o) { return [o.code, o[document.documentElement.lang] || o.fr]; }));
+      notice("");
+    },
+    presence: function (f) { $("presence").value = f.presence; $("capacity").value = f.capacity; $("auto").checked = f.auto_assign; },
+    queue: function (f) { renderQueue(f.items); },
+    session: function (f) { conv(f.session_id).info = f; renderMine(); if (!current) select(f.session_id); else if (current === f.session_id) renderHeader(); },
+    message: function (f) { addMessage(f); },
+    read: function (f) { if (f.by === "victim" && convs[f.session_id]) { convs[f.session_id].read = f.seq; markRead(); } },
+    typing: function (f) {
+      if (f.session_id !== current) return;
+      $("victim-typing").hidden = false; clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { $("victim-typing").hidden = true; }, 4000);
+    },
+    alert: function (f) { if (convs[f.session_id]) { convs[f.session_id].info.alert = f.reason; renderHeader(); renderMine(); } },
+    session_gone: function (f) {
+      delete convs[f.session_id];
+      if (current === f.session_id) { current = null; clearPane(); }
+      renderMine();
+    },
+    emergency_raised: function () { notice(T.emergency_sent); if (current) { convs[current].info.alert = null; renderHeader(); } },
+    claimed: function (f) { select(f.session_id); },
+    error: function (f) {
+      var text = document.documentElement.lang === "en" ? f.message_en : f.message;
+      if ($("desk").hidden) { $("login-error").textContent = text; $("login-error").hidden = false; }
+      else notice(text);
+    }
+  };
+  function handle(f) { if (handlers[f.type]) handlers[f.type](f); }
+
+  function conv(id) {
+    if (!convs[id]) convs[id] = { info: { session_id: id }, lastSeq: 0, items: [], read: 0 };
+    return convs[id];
+  }
+
+  function fillSelect(select, pairs, keepFirst) {
+    while (select.options.length > (keepFirst ? 1 : 0)) select.remove(select.options.length - 1);
+    pairs.forEach(function (p) { var o = el("option", "", p[1]); o.value = p[0]; select.appendChild(o); });
+  }
+
+  function renderQueue(items) {
+    var ul = $("queue"); ul.textContent = "";
+    if (!items.length) { ul.appendChild(el("li", "empty", T.empty_queue)); return; }
+    items.forEach(function (item) {
+      var li = el("li", "item danger-" + item.danger_level + " level-" + item.level);
+      li.setAttribute("data-session-id", item.session_id);
+      li.appendChild(el("span", "alias", item.alias));
+      li.appendChild(el("span", "meta", (T.danger[item.danger_level] || item.danger_level) + " · " + item.level +
+        " · " + (item.department || "—") + " · " + T.waited + " " + Math.round(item.waited_seconds / 60) + " min"));
+      var b = el("button", "claim", T.claim); b.type = "button";
+      b.disabled = !item.may_claim;
+      b.addEventListener("click", function () { send({ type: "claim", session_id: item.session_id }); });
+      li.appendChild(b); ul.appendChild(li);
+    });
+  }
+
+  function renderMine() {
+    var ul = $("mine"); ul.textContent = "";
+    Object.keys(convs).forEach(function (id) {
+      var c = convs[id];
+      var b = el("button", "conv" + (id === current ? " current" : "") + (c.info.alert ? " alerted" : ""),
+                 (c.info.alias || id.slice(0, 8)) + (c.info.exited ? " ⚠" : ""));
+      b.type = "button";
+      b.addEventListener("click", function () { select(id); });
+      var li = el("li"); li.appendChild(b); ul.appendChild(li);
+    });
+  }
+
+  function select(id) {
+    if (!convs[id]) conv(id);
+    current = id; renderMine(); renderHeader();
+    var ol = $("transcript"); ol.textContent = "";
+    convs[id].items.forEach(function (li) { ol.appendChild(li); });
+    markRead(); loadOrientation();
+    if (convs[id].lastSeq) send({ type: "ack", session_id: id, seq: convs[id].lastSeq });
+  }
+
+  function clearPane() {
+    $("conv-title").textContent = T.none; $("transcript").textContent = ""; $("routing").textContent = "";
+    $("reply").hidden = true; $("actions").hidden = true; $("alert").hidden = true; $("orientation").textContent = "";
+  }
+
+  function renderHeader() {
+    if (!current) return clearPane();
+    var i = convs[current].info;
+    $("conv-title").textContent = i.alias || "";
+    var dl = $("routing"); dl.textContent = "";
+    [[T.routing, (i.force || "—") + " · " + (i.department || "—") + " · " + (i.platform_queue || "")],
+     ["", (i.level || "") + " · " + (T.danger[i.danger_level] || i.danger_level || "") + (i.category ? " · " + i.category : "")]]
+      .forEach(function (pair) { dl.appendChild(el("dt", "", pair[0])); dl.appendChild(el("dd", "", pair[1])); });
+    $("alert").hidden = !i.alert;
+    $("alert-text").textContent = i.alert === "disconnected" ? T.alert_disconnected : T.alert_silent;
+    $("reply").hidden = false; $("actions").hidden = false;
+  }
+
+  function addMessage(m) {
+    var c = conv(m.session_id);
+    if (m.seq <= c.lastSeq) return;  // seen already: reconnects never duplicate
+    c.lastSeq = m.seq;
+    var li = el("li", "msg " + m.author);
+    li.setAttribute("data-seq", String(m.seq));
+    var who = m.author === "victim" ? T.victim : m.author === "officer" ? T.you : "";
+    li.appendChild(el("span", "who", who));
+    var text = m.author === "system" ? fmt(T.system[m.code] || m.code, { alias: m.alias || "" })
+      : m.restricted ? T.restricted : m.text;
+    li.appendChild(el("p", m.restricted ? "restricted" : "", text));  // textContent: HTML shows as text
+    if (m.code === "victim_exited") { li.classList.add("exit-notice"); c.info.exited = true; renderMine(); }
+    c.items.push(li);
+    if (m.session_id === current) {
+      $("transcript").appendChild(li);
+      if (m.author === "victim") $("victim-typing").hidden = true;
+      send({ type: "ack", session_id: m.session_id, seq: m.seq });
+    }
+  }
+
+  function markRead() {
+    if (!current) return;
+    var read = convs[current].read;
+    convs[current].items.forEach(function (li) {
+      if (li.classList.contains("officer") && parseInt(li.getAttribute("data-seq"), 10) <= read) {
+        li.classList.add("read"); li.title = T.read_by_victim;
+      }
+    });
+  }
+
+  function loadOrientation() {
+    var i = convs[current].info, ul = $("orientation"); ul.textContent = "";
+    var q = "?lang=" + document.documentElement.lang + (i.category ? "&category=" + encodeURIComponent(i.category) : "") +
+      (i.department ? "&department=" + encodeURIComponent(i.department) : "");
+    fetch("/v1/console/orientation" + q, { headers: { authorization: "Bearer " + token }, cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(function (o) {
+        var all = (o.national || []).concat(o.local || []);
+        if (!o.available || !all.length) { ul.appendChild(el("li", "", T.no_orientation)); return; }
+        all.forEach(function (r) { ul.appendChild(el("li", "", r.name + (r.number ? " — " + r.number : ""))); });
+      })
+      .catch(function () { ul.appendChild(el("li", "", T.no_orientation)); });
+  }
+
+  $("login-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    token = $("token").value.trim(); $("token").value = "";
+    if (token) connect();
+  });
+  $("presence-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    send({ type: "presence", status: $("presence").value, capacity: parseInt($("capacity").value, 10) || 0,
+           auto_assign: $("auto").checked });
+  });
+  $("canned").addEventListener("change", function () {
+    var chosen = me && me.canned.filter(function (c) { return c.id === $("canned").value; })[0];
+    if (chosen) $("reply-text").value = chosen[document.documentElement.lang] || chosen.fr;
+  });
+  $("reply").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = $("reply-text").value.trim();
+    if (!text || !current) return;
+    send({ type: "send", session_id: current, client_id: newId(), text: text });
+    $("reply-text").value = ""; $("canned").value = "";
+  });
+  $("reply-text").addEventListener("input", function () {
+    if (current) send({ type: "typing", session_id: current });
+  });
+  $("transfer-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var to = $("transfer-to").value.trim();
+    if (to && current) send({ type: "transfer", session_id: current, to_operator: to });
+  });
+  $("transfer-force").addEventListener("click", function () {
+    if (current) send({ type: "transfer", session_id: current, to_other_force: true });
+  });
+  $("emergency-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (current) send({ type: "emergency", session_id: current, kind: "operator", summary: $("summary").value });
+    $("summary").value = "";
+  });
+  $("escalate").addEventListener("click", function () {
+    if (current) send({ type: "emergency", session_id: current, kind: "watchdog" });
+  });
+  $("close-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (current) send({ type: "close", session_id: current, outcome: $("outcome").value });
+  });
+})();

@@ -1,0 +1,60 @@
+"""Two chat nodes as separate processes on one database and broker namespace, shared by a module."""
+
+from __future__ import annotations
+
+import pytest
+
+from relais_chat.settings import ChatSettings
+from tests.processes import ServiceProcess
+from tests.support import free_port
+
+FAST = {  # short watchdog and scheduler times, so the tests wait seconds, not minutes
+    "RELAIS_CHAT_WATCHDOG_SILENCE_SECONDS": "2", "RELAIS_CHAT_WATCHDOG_DISCONNECT_SECONDS": "2",
+    "RELAIS_CHAT_SCHEDULER_INTERVAL_SECONDS": "0.3", "RELAIS_CHAT_FLOOD_BURST": "5",
+    "RELAIS_CHAT_FLOOD_PER_SECOND": "1", "RELAIS_CHAT_INTAKE_URL": "http://127.0.0.1:9",
+    "RELAIS_CHAT_EXIT_URL": "about:blank",
+}
+
+
+class Cluster:
+    """Chat nodes of one test module; `add()` starts one more (a node a test may kill)."""
+
+    def __init__(self, isolated, keys_dir):
+        self.isolated, self.keys_dir = isolated, keys_dir
+        self.nodes: list[ServiceProcess] = []
+
+    def env(self, port: int) -> dict[str, str]:
+        return {**self.isolated.env(ChatSettings, port), **FAST, "RELAIS_KEYS_DIR": str(self.keys_dir)}
+
+    def add(self) -> ServiceProcess:
+        port = free_port()
+        node = ServiceProcess("chat", self.env(port), port)
+        self.nodes.append(node)
+        return node
+
+    def settings(self) -> ChatSettings:
+        return self.isolated.settings(ChatSettings, keys_dir=str(self.keys_dir))
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(isolated_module, tmp_path_factory):
+    cluster = Cluster(isolated_module, tmp_path_factory.mktemp("keys"))
+    first = cluster.add()  # the first node migrates alone; the second starts on a ready schema
+    first.wait_ready()
+    cluster.add().wait_ready()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def node_a(cluster):
+    return cluster.nodes[0].url
+
+
+@pytest.fixture(scope="module")
+def node_b(cluster):
+    return cluster.nodes[1].url
