@@ -1,0 +1,1 @@
+"""Relais escalation: emergency dispatch that a person must acknowledge."""

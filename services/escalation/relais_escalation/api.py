@@ -1,0 +1,108 @@
+"""Dispatchers' REST actions: every route scoped (out of scope is 404), audited, and thin over `actions`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from relais_escalation import actions, centres, feed
+from relais_escalation.views import detail_view, incident_view
+from relais_shared import audit, operators
+from relais_shared.identity import Operator
+
+router = APIRouter(prefix="/v1", tags=["dispatch"])
+DISPATCH = operators.require("dispatcher", "supervisor")
+Outcome = Literal["intervention_carried_out", "no_intervention_needed", "handled_by_phone", "false_alarm",
+                  "duplicate", "transferred"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PatrolIn(Strict):
+    unit: str = Field(min_length=1, max_length=120, examples=["Patrouille BTA Liffré 2"])
+
+
+class NoteIn(Strict):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class CloseIn(Strict):
+    outcome: Outcome
+
+
+def _conflict(exc: actions.Conflict) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
+async def _detail(conn, request: Request, operator: Operator, incident_id: uuid.UUID) -> dict:
+    """The incident as the operator may see it; reading it is audited."""
+    row = await actions.load(conn, operator, incident_id)
+    await audit.record(conn, operator, "incident.read", "incident", str(incident_id),
+                       details={"opened": operator.may_read(row["level"])})
+    return detail_view(row, await actions.notes_of(conn, incident_id), operator, request.app.state.dispatch)
+
+
+@router.get("/incidents", summary="Incidents of my scope, not closed or closed within the hour")
+async def list_incidents(request: Request, operator: Operator = DISPATCH):
+    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+        rows = [r for r in await feed.active(conn) if operator.covers(r["force"], r["department"])]
+        await audit.record(conn, operator, "incident.list", "incident", "*", details={"count": len(rows)})
+    return {"incidents": [incident_view(r, request.app.state.dispatch) for r in rows]}
+
+
+@router.get("/incidents/{incident_id}", summary="One incident, with its sealed fields opened if I am cleared")
+async def get_incident(incident_id: uuid.UUID, request: Request, operator: Operator = DISPATCH):
+    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+        return await _detail(conn, request, operator, incident_id)
+
+
+@router.post("/incidents/{incident_id}/acknowledge", summary="I have it: stop the ladder")
+async def acknowledge(incident_id: uuid.UUID, request: Request, operator: Operator = DISPATCH):
+    try:
+        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+            await actions.acknowledge(conn, operator, incident_id)
+            return await _detail(conn, request, operator, incident_id)
+    except actions.Conflict as exc:
+        return _conflict(exc)
+
+
+@router.post("/incidents/{incident_id}/patrol", summary="Assign a patrol (free text, kept sealed)")
+async def assign_patrol(incident_id: uuid.UUID, body: PatrolIn, request: Request, operator: Operator = DISPATCH):
+    try:
+        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+            await actions.assign_patrol(conn, request.app.state.dispatch, operator, incident_id, body.unit)
+            return await _detail(conn, request, operator, incident_id)
+    except actions.Conflict as exc:
+        return _conflict(exc)
+
+
+@router.post("/incidents/{incident_id}/notes", summary="Add a note (kept sealed)")
+async def add_note(incident_id: uuid.UUID, body: NoteIn, request: Request, operator: Operator = DISPATCH):
+    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+        await actions.add_note(conn, request.app.state.dispatch, operator, incident_id, body.text)
+        return await _detail(conn, request, operator, incident_id)
+
+
+@router.post("/incidents/{incident_id}/close", summary="Close with an outcome")
+async def close(incident_id: uuid.UUID, body: CloseIn, request: Request, operator: Operator = DISPATCH):
+    try:
+        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+            await actions.close(conn, operator, incident_id, body.outcome)
+            return await _detail(conn, request, operator, incident_id)
+    except actions.Conflict as exc:
+        return _conflict(exc)
+
+
+@router.get("/centres/unstaffed", summary="Centres of my scope with nobody on duty")
+async def unstaffed_centres(request: Request, operator: Operator = DISPATCH):
+    async with request.app.state.runtime.pool.acquire() as conn:
+        rows = await centres.unstaffed(conn)
+    return {"centres": [{"centre": centres.centre_name(r), "force": r["force"], "department": r["department"],
+                         "since": r["unstaffed_since"].isoformat()}
+                        for r in rows if operator.covers(r["force"], r["department"])]}

@@ -1,0 +1,132 @@
+"""Live fan-out to the consoles connected to this replica: woken by its own broker queue bound to dispatch.#,
+it reads the feed (the source of truth) past each console's cursor and pushes what is in that console's scope."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+import aio_pika
+import structlog
+from fastapi import WebSocket
+
+from relais_escalation import feed
+from relais_escalation.dispatch import Dispatch
+from relais_escalation.metrics import CONSOLES
+from relais_escalation.views import incident_view
+from relais_shared.identity import Operator
+from relais_shared.runtime import ServiceRuntime
+from relais_shared.topology import events_exchange
+
+log = structlog.get_logger(__name__)
+SEND_TIMEOUT = 5.0
+PAGE = 500
+
+
+@dataclass(eq=False)
+class Console:
+    operator: Operator
+    socket: WebSocket
+    cursor: int
+
+
+class ConsoleHub:
+    def __init__(self, runtime: ServiceRuntime, dispatch: Dispatch):
+        self.runtime, self.dispatch = runtime, dispatch
+        self.consoles: set[Console] = set()
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()  # one pump at a time: a console's messages leave in sequence order
+
+    @property
+    def node_queue(self) -> str:
+        return f"{self.runtime.settings.namespace}.escalation.node.{self.dispatch.node}"
+
+    async def listen(self) -> None:
+        """Declare this replica's exclusive queue once the broker is up; the robust channel restores it."""
+        broker = self.runtime.broker
+        while not broker.is_connected:
+            await asyncio.sleep(0.2)
+        channel = await broker.connection.channel()
+        exchange = await channel.declare_exchange(events_exchange(self.runtime.settings.namespace),
+                                                  aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue(self.node_queue, exclusive=True, auto_delete=True)
+        await queue.bind(exchange, routing_key="dispatch.#")
+        await queue.consume(self._on_event, no_ack=True)
+
+    async def _on_event(self, message) -> None:
+        self._wake.set()
+        if message.routing_key == "dispatch.centre_unstaffed":
+            # Each console asks for the unstaffed centres of its own scope.
+            await self._broadcast({"type": "centres_changed"})
+
+    async def pump_forever(self) -> None:
+        """Push new feed entries on every broker wake, and at least every feed_poll_seconds (broker down)."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.dispatch.settings.feed_poll_seconds)
+            self._wake.clear()
+            try:
+                await self.pump()
+            except Exception as exc:  # noqa: BLE001 - the next wake or poll tries again from the same cursors
+                log.warning("escalation.console_pump_error", error=type(exc).__name__)
+
+    async def pump(self) -> None:
+        async with self._lock:
+            if not self.consoles:
+                return
+            after = min(c.cursor for c in self.consoles)
+            while True:
+                async with self.runtime.pool.acquire() as conn:
+                    rows = await feed.since(conn, after, PAGE)
+                for console in list(self.consoles):
+                    await self._deliver(console, rows)
+                if len(rows) < PAGE:
+                    return
+                after = rows[-1]["seq"]
+
+    async def _deliver(self, console: Console, rows) -> None:
+        for row in rows:
+            if row["seq"] <= console.cursor:
+                continue
+            if console.operator.covers(row["force"], row["department"]):
+                message = {"type": "incident", "seq": row["seq"], "change": row["change"],
+                           "incident": incident_view(row, self.dispatch)}
+                if not await self._send(console, message):
+                    return
+            console.cursor = row["seq"]
+
+    async def join(self, socket: WebSocket, operator: Operator, last_seen: int | None) -> Console:
+        """Send what is open now and what the console missed since `last_seen`, then follow the feed."""
+        async with self.runtime.pool.acquire() as conn:
+            async with conn.transaction(isolation="repeatable_read", readonly=True):
+                seq, rows = await feed.latest(conn), await feed.active(conn)
+            missed = await feed.since(conn, last_seen) if last_seen is not None and last_seen < seq else []
+        visible = [incident_view(r, self.dispatch) for r in rows if operator.covers(r["force"], r["department"])]
+        await socket.send_json({"type": "snapshot", "seq": seq, "incidents": visible})
+        console = Console(operator, socket, last_seen if missed else seq)
+        async with self._lock:
+            await self._deliver(console, [r for r in missed if r["seq"] <= seq])
+            console.cursor = max(console.cursor, seq)
+            self.consoles.add(console)
+        CONSOLES.set(len(self.consoles))
+        return console
+
+    def leave(self, console: Console) -> None:
+        self.consoles.discard(console)
+        CONSOLES.set(len(self.consoles))
+
+    async def _broadcast(self, message: dict) -> None:
+        async with self._lock:
+            for console in list(self.consoles):
+                await self._send(console, message)
+
+    async def _send(self, console: Console, message: dict) -> bool:
+        try:
+            await asyncio.wait_for(console.socket.send_json(message), SEND_TIMEOUT)
+            return True
+        except Exception:  # noqa: BLE001 - a dead or stuck console is dropped; it resumes from its cursor
+            self.leave(console)
+            with contextlib.suppress(Exception):
+                await console.socket.close(code=1011)
+            return False

@@ -1,0 +1,33 @@
+"""What escalation's handlers, scheduler and API share, built once in the app factory."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass, field
+
+from relais_escalation.jurisdiction import RoutingLookup
+from relais_escalation.ladder import Policies
+from relais_escalation.settings import EscalationSettings
+from relais_shared.crypto import Keyring
+
+
+@dataclass
+class Dispatch:
+    settings: EscalationSettings
+    policies: Policies
+    keyring: Keyring
+    routing: RoutingLookup
+    node: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def seal(self, text: str, context: str) -> bytes:
+        return self.keyring.seal(text, context=context)
+
+    def open(self, blob: bytes | None, context: str) -> str | None:
+        return self.keyring.open_text(blob, context=context)
+
+    def open_event_field(self, sealed: dict | None) -> str | None:
+        """Open a value an event carried sealed (context and base64 blob), kept as it came."""
+        if not sealed:
+            return None
+        return self.open(base64.urlsafe_b64decode(sealed["blob"].encode()), sealed["context"])

@@ -1,0 +1,74 @@
+"""The deadline scheduler that runs in every replica: sleeps until the earliest deadline (at most ~0.5 s),
+wakes early on NOTIFY when an incident opens, and fires due rows under FOR UPDATE SKIP LOCKED."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import asyncpg
+import structlog
+
+from relais_escalation import incidents
+from relais_escalation.dispatch import Dispatch
+from relais_escalation.metrics import DEADLINE_LATENESS
+
+log = structlog.get_logger(__name__)
+BATCH = 50
+
+
+class DeadlineScheduler:
+    def __init__(self, pool: asyncpg.Pool, dispatch: Dispatch, dsn: str):
+        self.pool, self.dispatch, self.dsn = pool, dispatch, dsn
+        self.max_sleep = dispatch.settings.scheduler_max_sleep_seconds
+        self._wake = asyncio.Event()
+        self._listener: asyncpg.Connection | None = None
+
+    async def run(self) -> None:
+        """Fire, sleep, repeat; a database outage only delays deadlines, it never drops them."""
+        backoff = 0.2
+        while True:
+            try:
+                await self._ensure_listener()
+                self._wake.clear()
+                while await self.fire_once() == BATCH:
+                    pass
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), await self._seconds_to_next())
+                backoff = 0.2
+            except asyncio.CancelledError:
+                await self._drop_listener()
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep the loop alive; the deadlines wait in the table
+                log.warning("escalation.scheduler_error", error=type(exc).__name__)
+                await self._drop_listener()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+
+    async def fire_once(self) -> int:
+        async with self.pool.acquire() as conn, conn.transaction():
+            lateness = await incidents.fire_due(conn, self.dispatch, BATCH)
+        for seconds in lateness:
+            DEADLINE_LATENESS.observe(max(seconds, 0.0))
+        if lateness:
+            log.info("escalation.deadlines_fired", count=len(lateness), max_lateness=round(max(lateness), 3))
+        return len(lateness)
+
+    async def _seconds_to_next(self) -> float:
+        async with self.pool.acquire() as conn:
+            wait = await conn.fetchval(
+                """SELECT extract(epoch FROM min(deadline_at) - clock_timestamp())::float8
+                   FROM incidents WHERE status = 'open'""")
+        return self.max_sleep if wait is None else min(max(wait, 0.005), self.max_sleep)
+
+    async def _ensure_listener(self) -> None:
+        if self._listener is not None and not self._listener.is_closed():
+            return
+        self._listener = await asyncpg.connect(self.dsn, timeout=10)
+        await self._listener.add_listener(incidents.DEADLINES_CHANNEL, lambda *_: self._wake.set())
+
+    async def _drop_listener(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close(timeout=1)
+        self._listener = None

@@ -1,0 +1,28 @@
+"""Configuration of the escalation service."""
+
+from typing import ClassVar
+
+from relais_shared.settings import RelaisSettings, service_setting
+
+_env = service_setting("escalation")
+
+
+
+class EscalationSettings(RelaisSettings):
+    """Escalation service (port 8004)."""
+
+    service_name: ClassVar[str] = "escalation"
+    default_port: ClassVar[int] = 8004
+
+    routing_url: str = _env("routing_url", "http://127.0.0.1:8002")
+    # An emergency never waits long on another service: past this, it goes to national supervision.
+    routing_timeout_seconds: float = _env("routing_timeout_seconds", 1.0)
+    policies_path: str | None = _env("policies_path", None)  # None: the packaged data/policies.json
+    scheduler_max_sleep_seconds: float = _env("scheduler_max_sleep_seconds", 0.5)
+    # A console that has not sent a heartbeat for this long no longer counts as on duty.
+    presence_timeout_seconds: float = _env("presence_timeout_seconds", 20.0)
+    heartbeat_seconds: float = _env("heartbeat_seconds", 5.0)
+    staffing_check_seconds: float = _env("staffing_check_seconds", 5.0)
+    unstaffed_alert_period_seconds: float = _env("unstaffed_alert_period_seconds", 300.0)
+    # Safety net under the broker's fan-out: every replica re-reads the feed this often.
+    feed_poll_seconds: float = _env("feed_poll_seconds", 1.0)

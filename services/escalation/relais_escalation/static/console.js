@@ -1,0 +1,197 @@
+"use strict";
+// Dispatch console: the token stays in sessionStorage (never in a URL); the server's feed is the truth.
+(function () {
+  const T = JSON.parse(document.getElementById("strings").textContent);
+  const $ = (id) => document.getElementById(id);
+  const KEY = "relais.dispatch.token";
+  const state = { token: null, socket: null, seq: null, incidents: new Map(), selected: null, audio: null,
+                  retry: 500, beat: null };
+
+  function beep() {
+    // WebAudio, no file: two short tones; the login click unlocked the audio context.
+    if (!state.audio) return;
+    const now = state.audio.currentTime;
+    [0, 0.25].forEach((offset) => {
+      const osc = state.audio.createOscillator(), gain = state.audio.createGain();
+      osc.frequency.value = 880; gain.gain.value = 0.2;
+      osc.connect(gain).connect(state.audio.destination);
+      osc.start(now + offset); osc.stop(now + offset + 0.18);
+    });
+  }
+
+  function status(text) { $("status").textContent = text; }
+
+  async function call(path, body) {
+    const response = await fetch(path, { method: body === undefined ? "GET" : "POST", cache: "no-store",
+      headers: { "Authorization": "Bearer " + state.token, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(typeof data.detail === "string" ? data.detail : T.error + " " + response.status);
+    return data;
+  }
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function time(iso) { return iso ? new Date(iso).toLocaleTimeString(document.documentElement.lang) : "—"; }
+
+  function render() {
+    const list = $("incidents");
+    list.replaceChildren();
+    const items = [...state.incidents.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    $("empty").hidden = items.length > 0;
+    items.forEach((inc) => list.appendChild(card(inc)));
+    $("alarm").hidden = !items.some((inc) => inc.status === "open");
+  }
+
+  function card(inc) {
+    const item = el("li", "incident " + inc.status);
+    item.dataset.incident = inc.id;
+    const where = inc.jurisdiction_resolved ? `${inc.force} ${inc.department} ${inc.operational_centre || ""}` : "";
+    item.appendChild(el("h3", null, `${inc.priority.toUpperCase()} · ${T["kind_" + inc.kind] || inc.kind} · ${where}`));
+    const badges = el("p");
+    badges.appendChild(el("span", "badge " + inc.status, T["status_" + inc.status]));
+    if (!inc.jurisdiction_resolved) badges.appendChild(el("span", "badge unresolved", T.unresolved));
+    item.appendChild(badges);
+    const meta = inc.status === "open"
+      ? `${T.step} ${inc.step} · ${T["target_" + inc.target]} · ${T.deadline} ${time(inc.deadline_at)}`
+      : `${T.acknowledged_by} ${inc.acknowledged_by || "—"}${inc.outcome ? " · " + T["outcome_" + inc.outcome] : ""}`;
+    item.appendChild(el("p", "meta", meta));
+    if (inc.status === "open") item.appendChild(button(T.ack, () => act(inc.id, "acknowledge", {})));
+    item.appendChild(button(T.details, () => show(inc.id), "secondary"));
+    return item;
+  }
+
+  function button(label, onClick, cls) {
+    const b = el("button", cls, label);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function readable(summary) {
+    // Intake seals a small JSON object; show it as "key: value" lines.
+    try {
+      const data = JSON.parse(summary);
+      return Object.entries(data).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`).join("\n");
+    } catch (e) { return summary || "—"; }
+  }
+
+  function showDetail(detail) {
+    state.selected = detail.id;
+    state.incidents.set(detail.id, { ...state.incidents.get(detail.id), ...detail });
+    const fields = $("detail-fields");
+    fields.replaceChildren();
+    const add = (label, value) => { fields.appendChild(el("dt", null, label)); fields.appendChild(el("dd", null, value)); };
+    add(T.incidents, `${detail.priority.toUpperCase()} · ${T["kind_" + detail.kind] || detail.kind} · ${T["status_" + detail.status]}`);
+    if (detail.restricted) add(T.summary, T.restricted);
+    else {
+      add(T.summary, readable(detail.summary));
+      add(T.location, detail.location_hint || "—");
+      add(T.patrol_label, detail.patrol || "—");
+      add(T.notes, (detail.notes || []).map((n) => `${n.author}: ${n.text}`).join("\n") || "—");
+    }
+    $("detail-error").textContent = "";
+    $("detail").hidden = false;
+    render();
+  }
+
+  async function show(id) {
+    try { showDetail(await call(`/v1/incidents/${id}`)); $("detail").focus(); }
+    catch (e) { $("detail-error").textContent = e.message; }
+  }
+
+  async function act(id, action, body) {
+    try { showDetail(await call(`/v1/incidents/${id}/${action}`, body)); }
+    catch (e) { $("detail").hidden = false; $("detail-error").textContent = e.message; }
+  }
+
+  async function refreshUnstaffed() {
+    try {
+      const data = await call("/v1/centres/unstaffed");
+      $("unstaffed").hidden = data.centres.length === 0;
+      $("unstaffed").textContent = T.unstaffed + " " + data.centres.map((c) => c.centre).join(", ");
+    } catch (e) { /* the next refresh tries again */ }
+  }
+
+  function onMessage(event) {
+    const msg = JSON.parse(event.data);
+    if (msg.type === "hello") {
+      $("who").textContent = `${T.connected_as} ${msg.alias} (${msg.force} ${msg.departments.join(", ")})`;
+      $("who").hidden = false;
+    } else if (msg.type === "snapshot") {
+      state.incidents = new Map(msg.incidents.map((inc) => [inc.id, inc]));
+      state.seq = msg.seq;
+      render();
+      if (msg.incidents.some((inc) => inc.status === "open")) beep();
+    } else if (msg.type === "incident") {
+      state.incidents.set(msg.incident.id, { ...state.incidents.get(msg.incident.id), ...msg.incident });
+      state.seq = Math.max(state.seq || 0, msg.seq);
+      render();
+      if (msg.incident.status === "open") beep();
+    } else if (msg.type === "centres_changed") {
+      refreshUnstaffed();
+    } else if (msg.type === "error") {
+      $("login-error").textContent = msg.message;
+    }
+  }
+
+  function connect() {
+    status(T.connecting);
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + location.host + "/v1/console/ws");
+    state.socket = socket;
+    socket.addEventListener("open", () => {
+      socket.send(JSON.stringify({ type: "auth", token: state.token, last_seq: state.seq }));
+      status(T.connected);
+      state.retry = 500;
+      state.beat = setInterval(() => socket.send(JSON.stringify({ type: "heartbeat" })), 5000);
+      refreshUnstaffed();
+    });
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", (event) => {
+      clearInterval(state.beat);
+      if (event.code === 4401 || event.code === 4403 || !state.token) { signOut(); return; }
+      status(T.disconnected);
+      setTimeout(connect, state.retry);
+      state.retry = Math.min(state.retry * 2, 5000);
+    });
+  }
+
+  function signIn(token) {
+    state.token = token;
+    sessionStorage.setItem(KEY, token);
+    $("login").hidden = true; $("board").hidden = false; $("logout").hidden = false;
+    connect();
+  }
+
+  function signOut() {
+    state.token = null;
+    sessionStorage.removeItem(KEY);
+    if (state.socket) state.socket.close();
+    $("login").hidden = false; $("board").hidden = true; $("detail").hidden = true; $("logout").hidden = true;
+    $("who").hidden = true; $("alarm").hidden = true;
+    status("");
+  }
+
+  function submit(id, handler) {
+    $(id).addEventListener("submit", (event) => { event.preventDefault(); handler(); });
+  }
+
+  submit("login-form", () => {
+    state.audio = state.audio || new AudioContext();
+    signIn($("token").value.trim());
+    $("token").value = "";
+  });
+  submit("patrol-form", () => act(state.selected, "patrol", { unit: $("patrol").value }).then(() => { $("patrol").value = ""; }));
+  submit("note-form", () => act(state.selected, "notes", { text: $("note").value }).then(() => { $("note").value = ""; }));
+  submit("close-form", () => act(state.selected, "close", { outcome: $("outcome").value }));
+  $("logout").addEventListener("click", signOut);
+  setInterval(() => { if (state.token) refreshUnstaffed(); }, 15000);
+  const saved = sessionStorage.getItem(KEY);
+  if (saved) signIn(saved);
+}());
