@@ -1,0 +1,1 @@
+"""Relais follow-up: the 24–48 h call-back list worked by departmental cells."""

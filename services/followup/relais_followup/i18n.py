@@ -1,0 +1,63 @@
+"""The cell page's words, French first; the page's script reads the same table (no text in the script)."""
+
+TEXTS = {
+    "fr": {
+        "title": "Cellule de suivi — rappels 24 à 48 h", "other_lang": "English", "other_href": "/cell/en",
+        "login": "Connexion", "token": "Jeton opérateur", "sign_in": "Se connecter", "sign_out": "Se déconnecter",
+        "token_help": "Collez le jeton fourni par votre identité d'opérateur. Il reste dans cet onglet uniquement.",
+        "department": "Département", "list": "Liste du département", "refresh": "Actualiser",
+        "claim_next": "Prendre la fiche suivante", "nothing": "Aucune fiche à prendre pour le moment.",
+        "case": "Dossier", "risk": "Risque", "window": "Fenêtre de rappel", "attempts": "Tentatives",
+        "state": "État", "overdue": "En retard", "due": "À rappeler", "upcoming": "À venir",
+        "held": "Prise par", "entry": "Fiche en cours", "contact": "Coordonnées", "rules": "Règles de contact",
+        "channels": "Canaux", "safe_hours": "Heures sûres", "no_voicemail": "Pas de message vocal",
+        "via_trusted": "Passer par la personne de confiance", "phone": "Téléphone",
+        "trusted_person": "Personne de confiance", "address": "Adresse", "lease": "Fiche réservée jusqu'à",
+        "record_attempt": "Résultat de l'appel", "reached": "Jointe", "no_answer": "Pas de réponse",
+        "wrong_number": "Mauvais numéro", "unsafe_to_talk": "Ne peut pas parler", "questionnaire": "Questionnaire",
+        "save_answers": "Enregistrer les réponses", "outcome": "Issue", "close": "Clôturer la fiche",
+        "release": "Rendre la fiche", "not_safe_now": "Hors heures sûres : ne pas appeler maintenant.",
+        "yes": "oui", "no": "non", "saved": "Enregistré.", "closed": "Fiche clôturée.",
+        "attempt_saved": "Tentative enregistrée.", "patrol": "Une patrouille a été demandée (vérification).",
+        "lost": "Votre réservation a expiré : reprenez une fiche.", "error": "Erreur",
+        "signed_in_as": "Connecté·e :", "bad_token": "Ce jeton n'est pas lisible.",
+        "risk_standard": "standard", "risk_high": "élevé", "risk_severe": "grave",
+        "channel_phone": "téléphone", "channel_sms": "SMS", "channel_trusted_person": "personne de confiance",
+    },
+    "en": {
+        "title": "Follow-up cell — 24 to 48 h call-backs", "other_lang": "Français", "other_href": "/cell",
+        "login": "Sign in", "token": "Operator token", "sign_in": "Sign in", "sign_out": "Sign out",
+        "token_help": "Paste the token from your operator identity. It stays in this tab only.",
+        "department": "Department", "list": "List of department", "refresh": "Refresh",
+        "claim_next": "Take the next entry", "nothing": "No entry to take right now.",
+        "case": "Case", "risk": "Risk", "window": "Call-back window", "attempts": "Attempts",
+        "state": "State", "overdue": "Overdue", "due": "Due", "upcoming": "Upcoming",
+        "held": "Held by", "entry": "Current entry", "contact": "Contact details", "rules": "Contact rules",
+        "channels": "Channels", "safe_hours": "Safe hours", "no_voicemail": "No voicemail",
+        "via_trusted": "Go through the trusted person", "phone": "Phone",
+        "trusted_person": "Trusted person", "address": "Address", "lease": "Entry reserved until",
+        "record_attempt": "Result of the call", "reached": "Reached", "no_answer": "No answer",
+        "wrong_number": "Wrong number", "unsafe_to_talk": "Unsafe to talk", "questionnaire": "Questionnaire",
+        "save_answers": "Save the answers", "outcome": "Outcome", "close": "Close the entry",
+        "release": "Give the entry back", "not_safe_now": "Outside safe hours: do not call now.",
+        "yes": "yes", "no": "no", "saved": "Saved.", "closed": "Entry closed.",
+        "attempt_saved": "Attempt recorded.", "patrol": "A patrol was requested (welfare check).",
+        "lost": "Your reservation expired: take an entry again.", "error": "Error",
+        "signed_in_as": "Signed in:", "bad_token": "This token cannot be read.",
+        "risk_standard": "standard", "risk_high": "high", "risk_severe": "severe",
+        "channel_phone": "phone", "channel_sms": "text message", "channel_trusted_person": "trusted person",
+    },
+}
+
+OUTCOMES = {
+    "reached_safe": ("Jointe, en sécurité", "Reached, safe"),
+    "reached_oriented_association": ("Jointe, orientée vers une association", "Reached, referred to an association"),
+    "reached_complaint": ("Jointe, plainte déposée ou prévue", "Reached, complaint filed or planned"),
+    "reached_sheltered": ("Jointe, mise à l'abri", "Reached, sheltered"),
+    "reached_declined_help": ("Jointe, ne souhaite pas d'aide", "Reached, declined help"),
+    "unreachable_patrol_sent": ("Injoignable, patrouille envoyée", "Unreachable, patrol sent"),
+    "wrong_number": ("Mauvais numéro", "Wrong number"),
+    "transferred_to_unit": ("Transmise à l'unité", "Handed to the unit"),
+}
+for _code, (_fr, _en) in OUTCOMES.items():
+    TEXTS["fr"][f"outcome_{_code}"], TEXTS["en"][f"outcome_{_code}"] = _fr, _en
