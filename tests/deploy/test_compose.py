@@ -1,0 +1,213 @@
+"""Static checks of the container deployment: docker-compose.yml, the service Dockerfiles, the init script.
+
+No Docker engine is needed: the files are parsed and checked against the workspace (uv.lock, ports).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+POSTGRES_INIT = ROOT / "deploy" / "compose" / "postgres-init.sql"
+
+SERVICES = {"intake": 8001, "routing": 8002, "chat": 8003, "escalation": 8004, "followup": 8005, "stats": 8006}
+REQUIRED_ENV = ("RELAIS_ENV", "RELAIS_AMQP_URL", "RELAIS_DATABASE_URL", "RELAIS_SECRET_KEY")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    assert COMPOSE_FILE.is_file(), f"{COMPOSE_FILE} is missing"
+    # safe_load resolves the YAML anchors and `<<` merge keys the file uses.
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+def _service(compose: dict, name: str) -> dict:
+    services = compose.get("services") or {}
+    assert name in services, f"docker-compose.yml has no `{name}` service (has: {sorted(services)})"
+    return services[name]
+
+
+def _environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):  # the `- KEY=value` form
+        return dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def _dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, comments dropped and `\\` continuations joined."""
+    instructions: list[tuple[str, str]] = []
+    pending = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        line = pending + line
+        pending = ""
+        keyword, _, args = line.partition(" ")
+        instructions.append((keyword.upper(), args.strip()))
+    assert not pending, f"{path}: dangling line continuation at the end of the file"
+    return instructions
+
+
+def _final_stage(instructions: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
+    return instructions[last_from:]
+
+
+def _exec_form(args: str) -> list[str]:
+    """A CMD/ENTRYPOINT in JSON (exec) form or shell form, as a list of words."""
+    if args.startswith("["):
+        return yaml.safe_load(args)  # JSON is YAML
+    return shlex.split(args)
+
+
+def _healthcheck_text(service: dict) -> str:
+    test = (service.get("healthcheck") or {}).get("test") or []
+    return " ".join(test if isinstance(test, list) else [test])
+
+
+def _lock_package_names() -> set[str]:
+    with (ROOT / "uv.lock").open("rb") as lock:
+        return {package["name"] for package in tomllib.load(lock).get("package", [])}
+
+
+# ---- docker-compose.yml: the five services ----
+
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_service_is_built_from_its_dockerfile(compose: dict, name: str, port: int) -> None:
+    build = _service(compose, name).get("build")
+    assert isinstance(build, dict), f"{name}: `build` must be a mapping with context and dockerfile"
+    context = ROOT / build.get("context", ".")
+    assert context.resolve() == ROOT, f"{name}: the build context must be the repository root, got {build!r}"
+    dockerfile = build.get("dockerfile")
+    assert dockerfile, f"{name}: build.dockerfile is not set"
+    assert (context / dockerfile).is_file(), f"{name}: build.dockerfile {dockerfile!r} does not exist"
+    assert Path(dockerfile).as_posix() == f"services/{name}/Dockerfile", (
+        f"{name}: expected services/{name}/Dockerfile, got {dockerfile!r}")
+
+
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_service_port_is_published_on_loopback_only(compose: dict, name: str, port: int) -> None:
+    ports = [str(p) for p in _service(compose, name).get("ports") or []]
+    assert f"127.0.0.1:{port}:{port}" in ports, f"{name}: expected port 127.0.0.1:{port}:{port}, got {ports}"
+    exposed_widely = [p for p in ports if not p.startswith("127.0.0.1:")]
+    assert not exposed_widely, f"{name}: ports published beyond 127.0.0.1: {exposed_widely}"
+
+
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_service_environment(compose: dict, name: str, port: int) -> None:
+    env = _environment(_service(compose, name))
+    missing = [key for key in REQUIRED_ENV if not env.get(key)]
+    assert not missing, f"{name}: environment lacks {missing}"
+    database = env["RELAIS_DATABASE_URL"].partition("?")[0].rstrip("/").rpartition("/")[2]
+    assert database == f"relais_{name}", (
+        f"{name}: RELAIS_DATABASE_URL must name the service's own database relais_{name}, "
+        f"got {env['RELAIS_DATABASE_URL']!r}")
+    assert "@postgres:" in env["RELAIS_DATABASE_URL"], f"{name}: RELAIS_DATABASE_URL must reach the postgres service"
+    assert "@rabbitmq:" in env["RELAIS_AMQP_URL"], f"{name}: RELAIS_AMQP_URL must reach the rabbitmq service"
+    assert "guest:guest@" not in env["RELAIS_AMQP_URL"], f"{name}: RELAIS_AMQP_URL uses RabbitMQ's guest account"
+    assert "RELAIS_SECRET_KEY" in env["RELAIS_SECRET_KEY"], (
+        f"{name}: RELAIS_SECRET_KEY must come from the environment, not be written in the file")
+
+
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_service_waits_for_healthy_broker_and_database(compose: dict, name: str, port: int) -> None:
+    depends_on = _service(compose, name).get("depends_on")
+    assert isinstance(depends_on, dict), f"{name}: depends_on must be a mapping with conditions, got {depends_on!r}"
+    for dependency in ("rabbitmq", "postgres"):
+        condition = (depends_on.get(dependency) or {}).get("condition")
+        assert condition == "service_healthy", (
+            f"{name}: depends_on.{dependency}.condition must be service_healthy, got {condition!r}")
+
+
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_service_has_healthcheck_and_lifecycle(compose: dict, name: str, port: int) -> None:
+    service = _service(compose, name)
+    assert _healthcheck_text(service), f"{name}: no healthcheck"
+    assert "/healthz" in _healthcheck_text(service), f"{name}: the healthcheck must probe /healthz"
+    assert service.get("restart") == "unless-stopped", f"{name}: restart must be unless-stopped"
+    assert service.get("stop_grace_period") == "30s", f"{name}: stop_grace_period must be 30s"
+
+
+@pytest.mark.parametrize("name", ["rabbitmq", "postgres"])
+def test_infrastructure_services_have_healthchecks(compose: dict, name: str) -> None:
+    service = _service(compose, name)
+    image = service.get("image", "")
+    assert ":" in image and not image.endswith(":latest"), f"{name}: image must be pinned, got {image!r}"
+    assert _healthcheck_text(service), f"{name}: no healthcheck"
+    probe = {"rabbitmq": "rabbitmq-diagnostics -q ping", "postgres": "pg_isready"}[name]
+    assert probe in _healthcheck_text(service), f"{name}: the healthcheck must run {probe}"
+
+
+def test_postgres_init_script_creates_every_service_database(compose: dict) -> None:
+    volumes = [str(v) for v in _service(compose, "postgres").get("volumes") or []]
+    mounted = [v for v in volumes if "/docker-entrypoint-initdb.d/" in v]
+    assert any(v.startswith("./deploy/compose/postgres-init.sql:") for v in mounted), (
+        f"postgres: deploy/compose/postgres-init.sql is not mounted into /docker-entrypoint-initdb.d ({volumes})")
+    assert POSTGRES_INIT.is_file(), f"{POSTGRES_INIT} is missing"
+    sql = re.sub(r"--[^\n]*", "", POSTGRES_INIT.read_text(encoding="utf-8"))
+    created = set(re.findall(r'CREATE\s+DATABASE\s+"?(\w+)"?', sql, flags=re.IGNORECASE))
+    missing = {f"relais_{name}" for name in SERVICES} - created
+    assert not missing, f"{POSTGRES_INIT.name} does not create {sorted(missing)} (creates {sorted(created)})"
+
+
+# ---- the service Dockerfiles ----
+
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_dockerfile_runtime_stage(name: str, port: int) -> None:
+    path = ROOT / "services" / name / "Dockerfile"
+    assert path.is_file(), f"{path} is missing"
+    instructions = _dockerfile_instructions(path)
+    froms = [args for keyword, args in instructions if keyword == "FROM"]
+    assert len(froms) >= 2, f"{name}: the Dockerfile must be multi-stage, has FROM {froms}"
+    for image in froms:
+        base = image.split()[0]
+        if base.startswith("python:"):
+            assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", base), (
+                f"{name}: base image must be a pinned python:3.11.x-slim-bookworm, got {base!r}")
+
+    final = _final_stage(instructions)
+    users = [args for keyword, args in final if keyword == "USER"]
+    assert users, f"{name}: the runtime stage sets no USER (it would run as root)"
+    user = users[-1].split(":")[0]
+    assert user not in ("root", "0"), f"{name}: the runtime stage runs as {users[-1]!r}"
+
+    exposed = {word.split("/")[0] for keyword, args in final if keyword == "EXPOSE" for word in args.split()}
+    assert str(port) in exposed, f"{name}: the runtime stage must EXPOSE {port}, exposes {sorted(exposed)}"
+    env_text = " ".join(args for keyword, args in final if keyword == "ENV")
+    assert f"RELAIS_HTTP_PORT={port}" in env_text, f"{name}: the runtime stage must set RELAIS_HTTP_PORT={port}"
+    assert "RELAIS_HTTP_HOST=0.0.0.0" in env_text, f"{name}: the runtime stage must set RELAIS_HTTP_HOST=0.0.0.0"
+
+    cmds = [_exec_form(args) for keyword, args in final if keyword == "CMD"]
+    assert cmds, f"{name}: the runtime stage has no CMD"
+    assert cmds[-1] == ["python", "-m", f"relais_{name}"], (
+        f"{name}: CMD must be python -m relais_{name}, got {cmds[-1]}")
+    assert any(keyword == "HEALTHCHECK" and "/healthz" in args for keyword, args in final), (
+        f"{name}: the runtime stage has no HEALTHCHECK on /healthz")
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_dockerfile_installs_its_own_package_from_the_lock(name: str) -> None:
+    path = ROOT / "services" / name / "Dockerfile"
+    syncs = [args for keyword, args in _dockerfile_instructions(path) if keyword == "RUN" and "uv sync" in args]
+    assert syncs, f"{name}: the Dockerfile never runs `uv sync`"
+    lock_packages = _lock_package_names()
+    for sync in syncs:
+        words = shlex.split(sync)
+        assert "--frozen" in words, f"{name}: `uv sync` must use --frozen (install exactly uv.lock): {sync}"
+        assert "--no-dev" in words, f"{name}: `uv sync` must use --no-dev: {sync}"
+        assert "--package" in words, f"{name}: `uv sync` must install one package with --package: {sync}"
+        package = words[words.index("--package") + 1]
+        assert package == f"relais-{name}", f"{name}: `uv sync` installs {package!r}, expected relais-{name}"
+        assert package in lock_packages, f"{name}: --package {package!r} is not a package in uv.lock"
