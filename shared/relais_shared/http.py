@@ -114,6 +114,8 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
     app.add_exception_handler(OSError, _unavailable)
     app.add_exception_handler(TimeoutError, _unavailable)
     app.add_exception_handler(asyncpg.TooManyConnectionsError, _unavailable)
+    # 57P01 admin shutdown, 57P03 cannot connect now: the database is restarting, so "retry", not a 500.
+    app.add_exception_handler(asyncpg.exceptions.OperatorInterventionError, _unavailable)
     app.add_exception_handler(RequestValidationError, validation_handler(field_messages))
     app.add_exception_handler(Exception, _unexpected)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)

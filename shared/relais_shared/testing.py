@@ -87,6 +87,7 @@ class Isolation:
         self.servers, self.namespace = servers, namespace
         SESSION_NAMESPACES.add(namespace)
         self.databases: set[str] = set()
+        self.spawned = False  # service processes declare queues this process never hears of
 
     def settings(self, cls: type[RelaisSettings], **overrides) -> RelaisSettings:
         database = f"relais_{self.namespace}_{cls.service_name}"
@@ -98,6 +99,7 @@ class Isolation:
     def env(self, cls: type[RelaisSettings], port: int) -> dict[str, str]:
         """Environment for running a service of this test as a separate process."""
         s = self.settings(cls)
+        self.spawned = True
         return {**os.environ, "RELAIS_ENV": "test", "RELAIS_AMQP_URL": s.amqp_url, "RELAIS_NAMESPACE": s.namespace,
                 f"RELAIS_{cls.service_name.upper()}_DATABASE_URL": s.service_database_url,
                 "RELAIS_HTTP_PORT": str(port), "RELAIS_RETRY_DELAYS_MS": "[200,400]",
@@ -105,6 +107,7 @@ class Isolation:
 
     def platform_env(self, settings_classes: list[type[RelaisSettings]]) -> dict[str, str]:
         """Environment for `relais up` with every service on this test's databases and namespace."""
+        self.spawned = True
         env = {**os.environ, "RELAIS_ENV": "test", "RELAIS_AMQP_URL": self.servers.amqp_url,
                "RELAIS_NAMESPACE": self.namespace, "RELAIS_RETRY_DELAYS_MS": "[200,400]",
                "RELAIS_OUTBOX_POLL_SECONDS": "1"}
@@ -113,8 +116,12 @@ class Isolation:
         return env
 
     async def cleanup(self) -> None:
-        await delete_queues(self.servers.amqp_url, self.namespace,
-                            [q for q in DECLARED_QUEUES if q.startswith(self.namespace + ".")])
+        # Quorum queues hold file handles on the broker: leaving them until the session ends exhausts a small
+        # broker's limit partway through the suite, so each test removes its own at once.
+        names = {q for q in DECLARED_QUEUES if q.startswith(self.namespace + ".")}
+        if self.spawned:
+            names |= set(await listed_queues({self.namespace}))
+        await delete_queues(self.servers.amqp_url, self.namespace, sorted(names))
         admin = await asyncpg.connect(self.servers.database_url + "postgres")
         try:
             for database in self.databases:
@@ -138,13 +145,10 @@ async def delete_queues(amqp_url: str, namespace: str, names: list[str]) -> None
 
 async def sweep_test_queues(amqp_url: str) -> None:
     """Delete every queue left by this session's test namespaces (service processes declare some), listed once."""
-    ctl = shutil.which("rabbitmqctl")
-    if ctl is None:
-        return
-    listed = await asyncio.to_thread(subprocess.run, [ctl, "list_queues", "-q", "--no-table-headers", "name"],
-                                     capture_output=True, text=True, timeout=120, check=False)
     # Only this session's namespaces: other test sessions may be running against the same broker.
-    names = [n.strip() for n in listed.stdout.splitlines() if n.strip().split(".", 1)[0] in SESSION_NAMESPACES]
+    names = await listed_queues(SESSION_NAMESPACES)
+    if not names:
+        return
     connection = await aio_pika.connect(amqp_url)
     try:
         channel = await connection.channel()
@@ -152,6 +156,21 @@ async def sweep_test_queues(amqp_url: str) -> None:
             await channel.queue_delete(name)
     finally:
         await connection.close()
+
+
+async def all_queue_names() -> list[str]:
+    """Every queue of this machine's broker, as rabbitmqctl lists them (none without rabbitmqctl)."""
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None:
+        return []
+    listed = await asyncio.to_thread(subprocess.run, [ctl, "list_queues", "-q", "--no-table-headers", "name"],
+                                     capture_output=True, text=True, timeout=120, check=False)
+    return [n.strip() for n in listed.stdout.splitlines() if n.strip()]
+
+
+async def listed_queues(namespaces: set[str]) -> list[str]:
+    """The broker's queues of these namespaces."""
+    return [n for n in await all_queue_names() if n.split(".", 1)[0] in namespaces]
 
 
 class BrokerControl:
