@@ -1,0 +1,1 @@
+"""Relais statistics: a read model of the events, supervision pages and the public figures."""
