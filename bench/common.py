@@ -1,0 +1,118 @@
+"""Shared pieces of the benchmarks: a closed-loop HTTP load, percentiles, processes on free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import httpx
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "bench", "results")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+@dataclass
+class LoadResult:
+    label: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rate(self) -> float:
+        return (self.requests - self.errors) / self.seconds
+
+    def row(self) -> str:
+        lat = self.latencies_ms
+        return (f"| {self.label} | {self.rate:,.0f} /s | {percentile(lat, 50):.1f} ms | {percentile(lat, 99):.1f} ms "
+                f"| {self.errors} |")
+
+
+async def closed_loop(label: str, url: str, make_body, *, concurrency: int, total: int,
+                      expect: int = 201) -> LoadResult:
+    """`concurrency` clients each sending one request after the other until `total` are done."""
+    latencies, errors, sent = [], 0, 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        async def worker():
+            nonlocal errors, sent
+            while sent < total:
+                sent += 1
+                started = time.perf_counter()
+                response = await client.post(url, json=make_body())
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += response.status_code != expect
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return LoadResult(label, len(latencies), errors, elapsed, latencies)
+
+
+class Process:
+    """A child process (a service or a baseline server) stopped for sure at the end."""
+
+    def __init__(self, args: list[str], env: dict[str, str], ready_url: str):
+        self.ready_url = ready_url
+        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_ready(self, timeout: float = 60) -> Process:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.ready_url}: process exited with {self.process.returncode}")
+            try:
+                if httpx.get(self.ready_url, timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.ready_url} not ready")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def python() -> str:
+    return sys.executable
+
+
+
+async def sweep_bench_queues() -> None:
+    """Delete the queues that benchmark namespaces (`bench…`) left on this machine's broker.
+
+    Service processes declare quorum queues the benchmark never names, and each holds file handles on the broker.
+    """
+    from relais_shared.testing import all_queue_names, delete_queues
+
+    by_namespace: dict[str, list[str]] = {}
+    for name in await all_queue_names():
+        if name.startswith("bench"):
+            by_namespace.setdefault(name.split(".", 1)[0], []).append(name)
+    amqp_url = os.environ.get("RELAIS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    for namespace, names in by_namespace.items():
+        await delete_queues(amqp_url, namespace, names)
