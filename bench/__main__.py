@@ -9,15 +9,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import importlib.util
 import io
 import os
 import platform
+import re
 import sys
 from datetime import UTC, datetime
 
 from bench import plots
 from bench.common import RESULTS, sweep_bench_queues
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[")
 
 # (title, module); a module has `main()` printing Markdown, or `run()` (async) and `report(results)`.
 BENCHMARKS = [
@@ -41,7 +43,8 @@ def run_one(module_name: str) -> tuple[object, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), _argv(module_name):
         module.main()
-    return None, out.getvalue()
+    # Service log lines (structlog writes to stdout) are not part of the report.
+    return None, "\n".join(line for line in out.getvalue().splitlines() if not LOG_LINE.match(line))
 
 
 @contextlib.contextmanager
@@ -66,30 +69,46 @@ def plot(module_name: str, title: str, results, report: str) -> str:
 
 
 def main(selected: list[str]) -> None:
+    """Run the selected benchmarks (all by default); REPORT.md keeps every benchmark's latest section."""
     os.makedirs(RESULTS, exist_ok=True)
     if not plots.available():
         print("figures skipped: matplotlib (in the dev group) is not installed; run uv sync",
               file=sys.stderr)
-    lines = [f"# Relais benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-             f"\n{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores.\n"]
+    machine = f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores"
     for title, module_name in BENCHMARKS:
         if selected and not any(s in module_name for s in selected):
-            continue
-        if importlib.util.find_spec(module_name) is None:
             continue
         print(f"running {module_name} …", file=sys.stderr)
         try:
             results, report = run_one(module_name)
-            lines += [f"## {title}\n", report.strip(), "", plot(module_name, title, results, report), ""]
+            body = [report.strip(), "", plot(module_name, title, results, report)]
         except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
-            lines += [f"## {title}\n", f"failed: {type(exc).__name__}: {exc}", ""]
+            body = [f"failed: {type(exc).__name__}: {exc}"]
         finally:
             asyncio.run(sweep_bench_queues())
+        stamp = f"_{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}._\n"
+        with open(_section_path(module_name), "w", encoding="utf-8") as section:
+            section.write("\n".join([f"## {title}\n", stamp, *body, ""]))
     path = os.path.join(RESULTS, "REPORT.md")
     with open(path, "w", encoding="utf-8") as report:
-        report.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+        report.write(assembled_report())
     print(f"written to {path}", file=sys.stderr)
+
+
+def _section_path(module_name: str) -> str:
+    return os.path.join(RESULTS, module_name.rsplit(".", 1)[1] + ".md")
+
+
+def assembled_report() -> str:
+    """Every benchmark's latest section, in the usual order; each says when and where it was measured."""
+    parts = ["# Relais benchmarks\n", "Run them all with `./dev bench`, or some with `./dev bench chat escalation`. "
+             "Ratios and percentiles measured in the same run carry from one machine to another; absolute "
+             "figures do not.\n"]
+    for _title, module_name in BENCHMARKS:
+        if os.path.exists(_section_path(module_name)):
+            with open(_section_path(module_name), encoding="utf-8") as section:
+                parts.append(section.read())
+    return "\n".join(parts)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ async def agent(pool: asyncpg.Pool, n: int, todo: list[int], latencies: list[flo
                 await claims.end_claim(conn, claimed[0], claimed[1], "closed")
 
 
-async def main(entries: int, agents: int, total: int) -> None:
+async def measure(entries: int, agents: int, total: int) -> None:
     server = os.environ.get("RELAIS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/")
     name = f"relais_bench_followup_{uuid.uuid4().hex[:8]}"
     url = f"{server}/{name}"
@@ -84,10 +84,14 @@ async def main(entries: int, agents: int, total: int) -> None:
     print(f"| claims + closes per second | {total / elapsed:,.0f} /s |")
 
 
-if __name__ == "__main__":
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--agents", type=int, default=8)
     parser.add_argument("--claims", type=int, default=4_000)
     args = parser.parse_args()
-    asyncio.run(main(args.entries, args.agents, args.claims))
+    asyncio.run(measure(args.entries, args.agents, args.claims))
+
+
+if __name__ == "__main__":
+    main()
