@@ -45,6 +45,7 @@ class RelaisUp:
         env = {**os.environ, "RELAIS_ENV": "test", "RELAIS_NAMESPACE": f"bench{self.tag}",
                "RELAIS_LOG_LEVEL": "WARNING", "RELAIS_INTAKE_REPORTS_PER_HOUR": "100000000",
                "RELAIS_CHAT_FLOOD_BURST": "1000", "RELAIS_CHAT_FLOOD_PER_SECOND": "1000",
+               "RELAIS_CHAT_SESSIONS_PER_HOUR": "100000000",
                "RELAIS_KEYS_DIR": self.keys_dir}
         env |= {f"RELAIS_{s.upper()}_DATABASE_URL": url for s, url in self.databases.items()}
         self.process = subprocess.Popen([sys.executable, "-m", "relais_cli.main", "up", "--replicas", str(replicas),

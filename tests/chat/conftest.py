@@ -12,7 +12,7 @@ FAST = {  # short watchdog and scheduler times, so the tests wait seconds, not m
     "RELAIS_CHAT_WATCHDOG_SILENCE_SECONDS": "2", "RELAIS_CHAT_WATCHDOG_DISCONNECT_SECONDS": "2",
     "RELAIS_CHAT_SCHEDULER_INTERVAL_SECONDS": "0.3", "RELAIS_CHAT_FLOOD_BURST": "5",
     "RELAIS_CHAT_FLOOD_PER_SECOND": "1", "RELAIS_CHAT_INTAKE_URL": "http://127.0.0.1:9",
-    "RELAIS_CHAT_EXIT_URL": "about:blank",
+    "RELAIS_CHAT_EXIT_URL": "about:blank", "RELAIS_CHAT_SESSIONS_PER_HOUR": "100000",
 }
 
 

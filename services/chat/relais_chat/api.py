@@ -15,6 +15,7 @@ from relais_chat.rules import platform_of
 from relais_chat.victim import leave_by_exit
 from relais_shared import operators
 from relais_shared.identity import Operator
+from relais_shared.ratelimit import enforce
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -55,6 +56,7 @@ class ExitIn(BaseModel):
 @router.post("/sessions", status_code=201, response_model=SessionOut)
 async def start_session(body: SessionIn, request: Request) -> SessionOut:
     """Open an anonymous conversation; it waits in the force's platform queue."""
+    enforce(request.app.state.session_limiter, request, request.app.state.hub.runtime.settings.trusted_proxy_hops)
     alias = (body.alias or "").strip() or f"Anonyme {uuid.uuid4().hex[:4].upper()}"
     new = sessions.NewSession(body.force, body.department, body.platform_queue, body.level, body.danger_level,
                               body.report_id, body.category, alias, body.lang)

@@ -14,6 +14,7 @@ from relais_chat.settings import ChatSettings
 from relais_chat.victim import VictimLine
 from relais_shared.http import create_service_app
 from relais_shared.operators import build_verifier
+from relais_shared.ratelimit import RateLimiter
 from relais_shared.retention import PurgeRule
 from relais_shared.runtime import ServiceRuntime
 
@@ -58,5 +59,7 @@ def create_app(settings: ChatSettings | None = None) -> FastAPI:
                              description="Live anonymous conversations between victims and officers.",
                              on_started=started)
     app.state.hub = hub
+    app.state.session_limiter = RateLimiter(settings.secret_key.get_secret_value() + "/chat-sessions",
+                                            settings.sessions_per_hour)
     pages.install(app)
     return app

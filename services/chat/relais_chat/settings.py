@@ -7,7 +7,6 @@ from relais_shared.settings import RelaisSettings, service_setting
 _env = service_setting("chat")
 
 
-
 class ChatSettings(RelaisSettings):
     """Chat service (port 8003): victim and officer WebSockets, pages, queue, watchdog."""
 
@@ -22,6 +21,11 @@ class ChatSettings(RelaisSettings):
     # Token bucket per session: a burst of `flood_burst` messages, then `flood_per_second` on average.
     flood_burst: int = _env("flood_burst", 8)
     flood_per_second: float = _env("flood_per_second", 1.0)
+    # New conversations per client address and hour (per replica): enough for a victim who reconnects or
+    # starts again, too few for a script to fill the officers' queue with empty conversations.
+    sessions_per_hour: int = _env("sessions_per_hour", 20, ge=1)
+    # Proxies in front of chat that append X-Forwarded-For (0: use the socket's address).
+    trusted_proxy_hops: int = _env("trusted_proxy_hops", 0, ge=0)
     hello_timeout_seconds: float = _env("hello_timeout_seconds", 10.0)
     # A severe conversation silent (or its victim disconnected) this long alerts the officer.
     watchdog_silence_seconds: float = _env("watchdog_silence_seconds", 180.0)

@@ -14,8 +14,8 @@ from relais_intake.categories import Category
 from relais_intake.orientation import orientation_for
 from relais_intake.routing_client import PostalCodeRejected, RoutingUnavailable
 from relais_intake.schemas import MessageIn, Orientation, ReceiptIn, ReceiptView, ReportAccepted, ReportIn
-from relais_intake.security import client_address
 from relais_intake.service import ReportProblems
+from relais_shared.ratelimit import enforce
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 NOT_FOUND = ("No report matches this code. Check the 16 digits.",
@@ -25,11 +25,7 @@ PERSON_ERRORS = {422: {"description": "A field to correct, with a message in Eng
 
 
 def _limit(request: Request, limiter_name: str) -> None:
-    limiter = getattr(request.app.state, limiter_name)
-    if not limiter.allow(client_address(request.scope, request.app.state.intake.settings.trusted_proxy_hops)):
-        raise HTTPException(429, "Too many attempts, try again later. In danger, call 17 or 112. / Trop de "
-                                 "tentatives, réessayez plus tard. En danger, appelez le 17 ou le 112.",
-                            headers={"Retry-After": "600"})
+    enforce(getattr(request.app.state, limiter_name), request, request.app.state.intake.settings.trusted_proxy_hops)
 
 
 @router.post("/reports", status_code=201, response_model=ReportAccepted, responses=PERSON_ERRORS)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from relais_intake import api, handlers, pages, retention, unit_api
-from relais_intake.security import RateLimiter, SafetyMiddleware
+from relais_intake.security import SafetyMiddleware
 from relais_intake.service import Intake
 from relais_intake.settings import IntakeSettings
 from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
+from relais_shared.ratelimit import RateLimiter
 from relais_shared.runtime import ServiceRuntime
 
 FIELD_MESSAGES = {

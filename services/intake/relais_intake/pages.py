@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from relais_intake import i18n
 from relais_intake.routing_client import PostalCodeRejected, RoutingUnavailable
 from relais_intake.schemas import ReportAccepted, ReportIn
-from relais_intake.security import client_address
 from relais_intake.service import ReportProblems
+from relais_shared.ratelimit import client_address
 from relais_shared.validation import person_messages
 
 log = structlog.get_logger(__name__)

@@ -1,13 +1,10 @@
-"""What keeps a victim's device clean and the service standing: headers, body cap, rate limits."""
+"""What keeps a victim's device clean and the service standing: no-trace headers and a body cap.
+
+Rate limits live in relais_shared.ratelimit (chat uses them too)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
-from collections import defaultdict
-from datetime import UTC, datetime
 
 PAGE_HEADERS = [
     (b"cache-control", b"no-store"),
@@ -66,38 +63,3 @@ async def _reply_413(send) -> None:
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(TOO_LARGE)).encode())]})
     await send({"type": "http.response.body", "body": TOO_LARGE})
-
-
-class RateLimiter:
-    """Fixed hourly windows per keyed hash of the client address; the key rotates every day.
-
-    The address itself is never stored: only HMAC(secret, day | address), kept for the current hour.
-    """
-
-    def __init__(self, secret: str, per_hour: int):
-        self._secret, self.per_hour = secret.encode(), per_hour
-        self._hour, self._counts = -1, defaultdict(int)
-
-    def key(self, address: str) -> str:
-        day = datetime.now(UTC).strftime("%Y-%m-%d")
-        return hmac.new(self._secret, f"{day}|{address}".encode(), hashlib.sha256).hexdigest()[:32]
-
-    def allow(self, address: str) -> bool:
-        """Count one request; False once the address's hourly allowance is spent."""
-        hour = int(time.time() // 3600)
-        if hour != self._hour:
-            self._hour, self._counts = hour, defaultdict(int)  # a new window forgets the previous one
-        key = self.key(address)
-        self._counts[key] += 1
-        return self._counts[key] <= self.per_hour
-
-
-def client_address(scope: dict, trusted_proxy_hops: int) -> str:
-    """The client's address, from X-Forwarded-For only when we sit behind trusted proxies."""
-    if trusted_proxy_hops > 0:
-        forwarded = dict(scope.get("headers") or []).get(b"x-forwarded-for", b"").decode("latin-1")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= trusted_proxy_hops:
-            return hops[-trusted_proxy_hops]
-    client = scope.get("client")
-    return client[0] if client else "unknown"
