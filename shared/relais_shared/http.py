@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 from relais_shared.audit_api import audit_router
 from relais_shared.metrics import HTTP_REQUESTS, HTTP_SECONDS, metrics_endpoint
+from relais_shared.notrace import NoTraceHeaders
 from relais_shared.observability import bind_correlation_id, configure_logging
 from relais_shared.runtime import ServiceRuntime
 from relais_shared.validation import validation_handler
@@ -108,6 +109,7 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.runtime = runtime
+    app.add_middleware(NoTraceHeaders)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_exception_handler(asyncpg.PostgresConnectionError, _unavailable)
     app.add_exception_handler(asyncpg.InterfaceError, _unavailable)

@@ -8,6 +8,7 @@ import asyncpg
 import httpx
 import pytest
 
+from relais_cli.services import SERVICES
 from relais_shared import contracts
 from relais_shared.broker import Broker
 from tests.support import wait_until
@@ -76,8 +77,12 @@ async def test_a_completed_intervention_puts_the_victim_on_the_call_back_list(pl
 
 
 def test_every_service_answers_health_and_metrics(platform):
-    for service in ("intake", "routing", "chat", "escalation", "followup"):
-        assert httpx.get(platform.url(service) + "/healthz", timeout=5).json() == {"status": "alive"}
+    for service in SERVICES:
+        alive = httpx.get(platform.url(service) + "/healthz", timeout=5)
+        assert alive.json() == {"status": "alive"}
+        # No-trace headers on every answer of every service, pages for victims and operators alike.
+        assert alive.headers["cache-control"] == "no-store" and alive.headers["referrer-policy"] == "no-referrer"
+        assert "script-src 'self'" in alive.headers["content-security-policy"] and "set-cookie" not in alive.headers
         ready = httpx.get(platform.url(service) + "/readyz", timeout=5).json()
         assert ready == {"ready": True, "checks": {"database": True, "broker": True}}
         assert "relais_http_requests_total" in httpx.get(platform.url(service) + "/metrics", timeout=5).text

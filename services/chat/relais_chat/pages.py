@@ -1,4 +1,4 @@
-"""The victim's chat page and the officer console: server-rendered, French first, strict CSP, no trace."""
+"""The victim's chat page and the officer console: server-rendered, French first (no-trace headers: shared)."""
 
 from __future__ import annotations
 
@@ -16,42 +16,11 @@ from relais_chat.rules import platform_of
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-PAGE_HEADERS = [
-    (b"cache-control", b"no-store"),
-    (b"pragma", b"no-cache"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"geolocation=(), camera=(), microphone=(), interest-cohort=()"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                  b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-]
-
-
-class NoTraceHeaders:
-    """No-store, no referrer, strict CSP on every HTTP answer, and never a cookie."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def send_safely(message):
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"set-cookie"]
-                message["headers"] = headers + PAGE_HEADERS
-            await send(message)
-
-        await self.app(scope, receive, send_safely)
 
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(NoTraceHeaders)
 
 
 @router.get("/chat", response_class=HTMLResponse)

@@ -14,7 +14,6 @@ from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import RoutingLookup
 from relais_escalation.ladder import load_policies
 from relais_escalation.scheduler import DeadlineScheduler
-from relais_escalation.security import SecurityHeadersMiddleware
 from relais_escalation.settings import EscalationSettings
 from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
@@ -48,5 +47,4 @@ def create_app(settings: EscalationSettings | None = None) -> FastAPI:
                              on_started=started, on_stopping=dispatch.routing.close, field_messages=FIELD_MESSAGES)
     app.state.dispatch, app.state.hub = dispatch, hub
     app.mount("/console/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -1,27 +1,16 @@
-"""What keeps a victim's device clean and the service standing: no-trace headers and a body cap.
-
-Rate limits live in relais_shared.ratelimit (chat uses them too)."""
+"""What keeps intake standing: a cap on request bodies (no-trace headers and rate limits are in relais_shared)."""
 
 from __future__ import annotations
 
 import json
 
-PAGE_HEADERS = [
-    (b"cache-control", b"no-store"),
-    (b"pragma", b"no-cache"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"geolocation=(), camera=(), microphone=(), interest-cohort=()"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                  b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-]
+from relais_shared.notrace import with_no_trace
+
 TOO_LARGE = json.dumps({"detail": "The request is too large. / La requête est trop volumineuse."}).encode()
 
 
 class SafetyMiddleware:
-    """No-trace headers on every answer (and no cookie ever), and 413 for bodies over the cap."""
+    """413 for bodies over the cap, declared or streamed (the no-trace headers come from relais_shared)."""
 
     def __init__(self, app, max_body_bytes: int):
         self.app, self.max_body_bytes = app, max_body_bytes
@@ -30,15 +19,9 @@ class SafetyMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def send_safely(message):
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"set-cookie"]
-                message["headers"] = headers + PAGE_HEADERS
-            await send(message)
-
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            return await _reply_413(send_safely)
+            return await _reply_413(send)
         received = 0
 
         async def capped_receive():
@@ -50,9 +33,9 @@ class SafetyMiddleware:
             return message
 
         try:
-            await self.app(scope, capped_receive, send_safely)
+            await self.app(scope, capped_receive, send)
         except BodyTooLarge:
-            await _reply_413(send_safely)
+            await _reply_413(send)
 
 
 class BodyTooLarge(Exception):
@@ -60,6 +43,6 @@ class BodyTooLarge(Exception):
 
 
 async def _reply_413(send) -> None:
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(TOO_LARGE)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(TOO_LARGE)).encode())]
+    await send({"type": "http.response.start", "status": 413, "headers": with_no_trace(headers)})
     await send({"type": "http.response.body", "body": TOO_LARGE})
