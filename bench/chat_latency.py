@@ -23,10 +23,11 @@ import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import connect
+
+from bench.common import drop_databases
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -160,14 +161,7 @@ class Relay:
     def __exit__(self, *exc):
         for process in self.processes:
             stop(process)
-        asyncio.run(self._drop())
-
-    async def _drop(self):
-        admin = await asyncpg.connect(DB + "postgres")
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        asyncio.run(drop_databases([self.database], DB))
 
 
 async def frames_of(ws, sink: list):

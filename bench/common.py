@@ -101,6 +101,28 @@ def python() -> str:
     return sys.executable
 
 
+SERVER = os.environ.get("RELAIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/") + "/"
+
+
+async def create_databases(names, server: str = SERVER) -> None:
+    await _each_database("CREATE DATABASE \"{}\"", names, server)
+
+
+async def drop_databases(names, server: str = SERVER) -> None:
+    """Drop a benchmark's throwaway databases, even with connections left open."""
+    await _each_database("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", names, server)
+
+
+async def _each_database(statement: str, names, server: str) -> None:
+    import asyncpg
+
+    admin = await asyncpg.connect(server.rstrip("/") + "/postgres")
+    try:
+        for name in names:
+            await admin.execute(statement.format(name))
+    finally:
+        await admin.close()
+
 
 async def sweep_bench_queues() -> None:
     """Delete the queues that benchmark namespaces (`bench…`) left on this machine's broker.

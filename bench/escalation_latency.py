@@ -18,7 +18,7 @@ import asyncpg
 import httpx
 import websockets
 
-from bench.common import Process, free_port, percentile, python
+from bench.common import Process, drop_databases, free_port, percentile, python
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
 
@@ -97,7 +97,7 @@ async def run(count: int = 100, interval: float = 0.2, background_rate: float = 
     finally:
         for process in reversed(processes):
             process.stop()
-        await _drop(names.values())
+        await drop_databases(names.values())
 
 
 async def _measure(ports, token, escalation_db, count, interval, background_rate) -> dict:
@@ -132,15 +132,6 @@ async def _lateness(url: str) -> list[float]:
     finally:
         await conn.close()
     return [r["late"] for r in rows]
-
-
-async def _drop(names) -> None:
-    conn = await asyncpg.connect(SERVER + "postgres")
-    try:
-        for name in names:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 def report(r: dict) -> str:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from bench.common import percentile
+from bench.common import drop_databases, percentile
 from relais_followup import claims
 from relais_shared.db import create_pool, migrate
 from relais_shared.runtime import service_migrations
@@ -72,9 +72,7 @@ async def measure(entries: int, agents: int, total: int) -> None:
         elapsed = time.perf_counter() - started
         await pool.close()
     finally:
-        admin = await asyncpg.connect(f"{server}/postgres")
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop_databases([name], server)
     print(f"| measure ({entries:,} entries, {agents} agents, {total:,} claims) | value |")
     print("|---|---:|")
     print(f"| bulk load with COPY | {load_seconds:.2f} s |")

@@ -10,9 +10,7 @@ import os
 import time
 import uuid
 
-import asyncpg
-
-from bench.common import Process, closed_loop, free_port, python
+from bench.common import Process, closed_loop, create_databases, drop_databases, free_port, python
 
 SERVER = os.environ.get("RELAIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/") + "/"
 AMQP = os.environ.get("RELAIS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -27,7 +25,7 @@ def report_body():
 async def run(total: int = 2000, concurrency: int = 16) -> list:
     tag = uuid.uuid4().hex[:8]
     databases = [f"bench_{tag}_baseline", f"bench_{tag}_intake", f"bench_{tag}_routing"]
-    await _create(databases)
+    await create_databases(databases)
     base_port, intake_port, routing_port = free_port(), free_port(), free_port()
     env = {**os.environ, "RELAIS_AMQP_URL": AMQP, "RELAIS_NAMESPACE": f"bench{tag}", "RELAIS_ENV": "test"}
     baseline = Process([python(), "-m", "bench.baseline_app"], env | {
@@ -56,7 +54,7 @@ async def run(total: int = 2000, concurrency: int = 16) -> list:
     finally:
         for process in (intake, routing, baseline):
             process.stop()
-        await _drop(databases)
+        await drop_databases(databases)
     return [*results, await receipt_hash_rate()]
 
 
@@ -88,24 +86,6 @@ def _p50(result):
     from bench.common import percentile
 
     return percentile(result.latencies_ms, 50)
-
-
-async def _create(names):
-    conn = await asyncpg.connect(SERVER + "postgres")
-    try:
-        for name in names:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def _drop(names):
-    conn = await asyncpg.connect(SERVER + "postgres")
-    try:
-        for name in names:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 if __name__ == "__main__":

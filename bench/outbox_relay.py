@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import aio_pika
 
+from bench.common import drop_databases
 from relais_shared import contracts, outbox
 from relais_shared.db import load_migrations
 from relais_shared.runtime import ServiceRuntime
@@ -78,11 +79,7 @@ async def run(total: int = 5000, batch: int = 200) -> dict[str, float]:
         await exchange.delete()
         await sink.close()
         await runtime.stop()
-        import asyncpg
-
-        admin = await asyncpg.connect(SERVER + "postgres")
-        await admin.execute(f'DROP DATABASE IF EXISTS "relais_{namespace}" WITH (FORCE)')
-        await admin.close()
+        await drop_databases([f"relais_{namespace}"], SERVER)
     return results
 
 

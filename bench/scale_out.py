@@ -13,7 +13,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
-import random
 import re
 import shutil
 import signal
@@ -26,7 +25,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from bench.common import LoadResult, closed_loop, percentile
+from bench.common import SERVER, LoadResult, closed_loop, drop_databases, percentile
+from relais_cli.services import free_port_offset
 
 
 class RelaisUp:
@@ -40,14 +40,13 @@ class RelaisUp:
         self.keys_dir = tempfile.mkdtemp(prefix="relais-bench-keys-")
         self.log = tempfile.NamedTemporaryFile("w+", prefix="relais-up-", suffix=".log")  # noqa: SIM115
         self.services, self.replicas, self.offset, self.tag = services, replicas, offset, uuid.uuid4().hex[:8]
-        server = os.environ.get("RELAIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/") + "/"
-        self.databases = {s: f"{server}relais_bench_{self.tag}_{s}" for s in services}
+        self.databases = {s: f"relais_bench_{self.tag}_{s}" for s in services}
         env = {**os.environ, "RELAIS_ENV": "test", "RELAIS_NAMESPACE": f"bench{self.tag}",
                "RELAIS_LOG_LEVEL": "WARNING", "RELAIS_INTAKE_REPORTS_PER_HOUR": "100000000",
                "RELAIS_CHAT_FLOOD_BURST": "1000", "RELAIS_CHAT_FLOOD_PER_SECOND": "1000",
                "RELAIS_CHAT_SESSIONS_PER_HOUR": "100000000",
                "RELAIS_KEYS_DIR": self.keys_dir}
-        env |= {f"RELAIS_{s.upper()}_DATABASE_URL": url for s, url in self.databases.items()}
+        env |= {f"RELAIS_{s.upper()}_DATABASE_URL": SERVER + name for s, name in self.databases.items()}
         self.process = subprocess.Popen([sys.executable, "-m", "relais_cli.main", "up", "--replicas", str(replicas),
                                          "--port-offset", str(offset), *services], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=self.log)
@@ -87,7 +86,7 @@ class RelaisUp:
                 self.process.kill()
                 self.process.wait()
         with concurrent.futures.ThreadPoolExecutor(1) as pool:  # callable from inside a running event loop
-            pool.submit(asyncio.run, _drop_databases(list(self.databases.values()))).result()
+            pool.submit(asyncio.run, drop_databases(self.databases.values())).result()
         self.log.close()
         shutil.rmtree(self.keys_dir, ignore_errors=True)
 
@@ -95,25 +94,12 @@ class RelaisUp:
 @contextlib.contextmanager
 def relais_up(services: tuple[str, ...], replicas: int = 1, offset: int | None = None):
     """Run some services with `relais up` for one benchmark, then stop them and drop their databases."""
-    platform = RelaisUp(services, replicas, offset if offset is not None else random.randrange(20_000, 40_000, 1_000))
+    platform = RelaisUp(services, replicas, offset if offset is not None else free_port_offset(services, replicas))
     try:
         platform.wait_ready()
         yield platform
     finally:
         platform.stop()
-
-
-async def _drop_databases(urls: list[str]) -> None:
-    import asyncpg
-
-    admin = await asyncpg.connect(urls[0].rsplit("/", 1)[0] + "/postgres")
-    try:
-        for url in urls:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
 
 
 @dataclass

@@ -27,7 +27,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("service", type=click.Choice(list(SERVICES)))
 @click.option("--host", default=None, help="Address to listen on (default RELAIS_HTTP_HOST or 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (default: the service's own, 8001–8005).")
+@click.option("--port", type=int, default=None, help="Port (default: the service's own, 8001–8006).")
 def run(service: str, host: str | None, port: int | None) -> None:
     """Run one service in the foreground."""
     from relais_shared.serve import run_service
@@ -51,7 +51,7 @@ def migrate(services: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.option("--replicas", type=click.IntRange(1, 8), default=1, help="Processes per service.")
-@click.option("--port-offset", type=int, default=0, help="Added to every port (8001–8005 by default).")
+@click.option("--port-offset", type=int, default=0, help="Added to every port (8001–8006 by default).")
 @click.argument("services", nargs=-1, type=click.Choice(list(SERVICES)))
 def up(replicas: int, port_offset: int, services: tuple[str, ...]) -> None:
     """Migrate, then run the platform as local processes until Ctrl-C (replica i listens on port + 100 i)."""

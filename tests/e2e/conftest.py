@@ -1,9 +1,7 @@
 """The whole platform as processes (`relais up`) on this test's own databases and broker namespace."""
 
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -12,14 +10,16 @@ import time
 import httpx
 import pytest
 
-from relais_cli.services import SERVICES
+from relais_cli.services import SERVICES, free_port_offset
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
 
 class Platform:
-    def __init__(self, process: subprocess.Popen, offset: int, isolated, log_path: str | None = None):
+    def __init__(self, process: subprocess.Popen, offset: int, isolated, log_path: str | None = None,
+                 owns_log: bool = False):
         self.process, self.offset, self.isolated, self.log_path = process, offset, isolated, log_path
+        self.owns_log = owns_log  # a log file this fixture created, removed once the platform has stopped
 
     def url(self, service: str, replica: int = 0) -> str:
         port = SERVICES[service].settings_class().default_port + self.offset + 100 * replica
@@ -56,41 +56,22 @@ class Platform:
         except subprocess.TimeoutExpired:
             self.process.kill()
             raise
+        finally:
+            if self.owns_log:
+                os.unlink(self.log_path)
+                self.owns_log = False
 
 
 def start_platform(isolated, *args: str, log_file=None, extra_env: dict | None = None) -> Platform:
     """`relais up` on this test's databases and namespace; every service's log lines go to `log_file`."""
     offset = free_port_offset()
     env = isolated.platform_env([entry.settings_class() for entry in SERVICES.values()]) | (extra_env or {})
-    if log_file is None:
+    owns_log = log_file is None
+    if owns_log:
         log_file = tempfile.NamedTemporaryFile("w", prefix="relais-up-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "relais_cli.main", "up", "--port-offset", str(offset), *args],
                                cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
-    return Platform(process, offset, isolated, getattr(log_file, "name", None))
-
-
-def free_port_offset(replicas: int = 2) -> int:
-    """An offset whose service ports are all free now and below Linux's ephemeral range (32768 and up).
-
-    Ports inside the ephemeral range can be taken at any moment by an outgoing connection (to PostgreSQL or
-    RabbitMQ), which made a service fail to bind now and then.
-    """
-    base_ports = [entry.settings_class().default_port for entry in SERVICES.values()]
-    for _ in range(50):
-        offset = random.randrange(10_000, 24_000, 200)
-        ports = [port + offset + 100 * replica for port in base_ports for replica in range(replicas)]
-        if all(_bindable(port) for port in ports):
-            return offset
-    raise RuntimeError("no free range of ports for the platform")
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
+    return Platform(process, offset, isolated, getattr(log_file, "name", None), owns_log)
 
 
 @pytest.fixture
