@@ -11,7 +11,7 @@ from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
 from relais_shared.settings import RelaisSettings
 
-ROLES = ["chat_operator", "dispatcher", "followup", "supervisor", "auditor", "admin"]
+ROLES = ["chat_operator", "triage_operator", "dispatcher", "followup", "supervisor", "auditor", "admin"]
 
 
 @click.group()

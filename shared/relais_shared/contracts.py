@@ -50,6 +50,20 @@ class Sealed(BaseModel):
     blob: str = Field(max_length=20_000, description="URL-safe base64 of the sealed bytes")
 
 
+class Jurisdiction(BaseModel):
+    """What routing answered for a commune: who is competent and which centre dispatches there.
+
+    Stamped on events by the service that already asked, so nobody downstream has to ask routing again."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    force: Force
+    department: str = Field(pattern=r"^([0-9]{2,3}|2[AB])$")
+    operational_centre: str | None = Field(default=None, max_length=64)
+    unit_id: str | None = Field(default=None, max_length=64)
+    unit_name: str | None = Field(default=None, max_length=200)
+    insee: str | None = Field(default=None, pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")
+
+
 REGISTRY: dict[tuple[str, int], type[Event]] = {}
 CURRENT: dict[str, type[Event]] = {}
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -125,12 +139,8 @@ class ReportReceivedV1(Event):
 
 
 @event
-class ReportReceived(Event):
-    """A report was accepted and stored by intake; routing must find its competent force.
-
-    v2: whether the reporter accepts a call-back, her role, and (for the follow-up cells only, sealed) how
-    to reach her safely.
-    """
+class ReportReceivedV2(Event):
+    """Version 2 of report.received (before intake stamped routing's answer); kept to read old messages."""
 
     TYPE: ClassVar[str] = "report.received"
     VERSION: ClassVar[int] = 2
@@ -147,15 +157,48 @@ class ReportReceived(Event):
     contact: Sealed | None = None
 
 
+@event
+class ReportReceived(Event):
+    """A report was accepted and stored by intake; routing confirms its competent force.
+
+    v2: whether the reporter accepts a call-back, her role, and (for the follow-up cells only, sealed) how
+    to reach her safely. v3: the jurisdiction routing already gave intake for her commune (None when routing
+    did not answer or the code is ambiguous), and whether the case started as a chat rather than a written
+    report.
+    """
+
+    TYPE: ClassVar[str] = "report.received"
+    VERSION: ClassVar[int] = 3
+    report_id: uuid.UUID
+    postal_code: str = Field(pattern=r"^[0-9]{5}$")
+    insee: str | None = Field(default=None, pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")
+    category: str
+    level: Level
+    danger_now: bool = False
+    danger_level: DangerLevel = "standard"
+    partner: str | None = None
+    role: Literal["victim", "witness"] | None = None
+    callback_accepted: bool = False
+    contact: Sealed | None = None
+    jurisdiction: Jurisdiction | None = None
+    mode: Literal["report", "chat"] = "report"
+
+
 @upcaster("report.received", 1)
 def _report_received_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
     # Before v2 nobody was asked: no consent is assumed, so nobody is called back on an old event.
     return {**payload, "role": None, "callback_accepted": False, "contact": None}
 
 
+@upcaster("report.received", 2)
+def _report_received_v2_to_v3(payload: dict[str, Any]) -> dict[str, Any]:
+    # Before v3 intake kept routing's answer to itself: consumers that need it resolve as they did then.
+    return {**payload, "jurisdiction": None, "mode": "report"}
+
+
 @event
-class ReportRouted(Event):
-    """Routing found the competent force, unit, department and operational centre of a report."""
+class ReportRoutedV1(Event):
+    """Version 1 of report.routed (always from the competence file); kept to read old messages."""
 
     TYPE: ClassVar[str] = "report.routed"
     report_id: uuid.UUID
@@ -166,6 +209,32 @@ class ReportRouted(Event):
     department: str
     operational_centre: str | None
     platform_queue: str
+
+
+@event
+class ReportRouted(Event):
+    """The competent force, unit, department and operational centre of a report are known.
+
+    v2: `assigned_by` says whether routing found them in the competence file or a national triage operator
+    chose them for a report routing could not resolve (then the commune and unit may be unknown).
+    """
+
+    TYPE: ClassVar[str] = "report.routed"
+    VERSION: ClassVar[int] = 2
+    report_id: uuid.UUID
+    insee: str | None
+    force: Force
+    unit_id: str | None
+    unit_name: str | None
+    department: str
+    operational_centre: str | None
+    platform_queue: str
+    assigned_by: Literal["routing", "triage"] = "routing"
+
+
+@upcaster("report.routed", 1)
+def _report_routed_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "assigned_by": "routing"}
 
 
 @event
@@ -180,12 +249,35 @@ class ReportUnroutable(Event):
     platform_queue: str = "platform.triage"
 
 
+@event
+class ReportErased(Event):
+    """The reporter erased her report with her receipt: every service forgets what identifies the case.
+
+    Follow-up removes her contact and closes the entry without a welfare check, escalation drops the sealed
+    summary, location and contact of linked incidents, chat deletes the linked transcript, stats keeps counts.
+    """
+
+    TYPE: ClassVar[str] = "report.erased"
+    report_id: uuid.UUID
+
+
+@event
+class ReportClosed(Event):
+    """The competent unit closed the report; the reporter sees "closed" with her receipt."""
+
+    TYPE: ClassVar[str] = "report.closed"
+    report_id: uuid.UUID
+    outcome: str = Field(max_length=64)
+    force: Force | None = None
+    department: str | None = None
+
+
 # --- Emergencies and interventions ---------------------------------------------------------------------
 
 
 @event
-class EmergencyRaised(Event):
-    """A person is in danger now: escalation must put it before a dispatcher who acknowledges it."""
+class EmergencyRaisedV1(Event):
+    """Version 1 of emergency.raised (no contact, no danger level); kept to read old messages."""
 
     TYPE: ClassVar[str] = "emergency.raised"
     emergency_id: uuid.UUID
@@ -204,8 +296,43 @@ class EmergencyRaised(Event):
 
 
 @event
-class InterventionCompleted(Event):
-    """A patrol intervened; the follow-up cell must call the victim back within its window."""
+class EmergencyRaised(Event):
+    """A person is in danger now: escalation must put it before a dispatcher who acknowledges it.
+
+    v2: the sealed contact with her safe-contact rules (so a cleared dispatcher can reach her), the case's
+    danger level (carried to the follow-up entry) and the chat session it came from. force, department and
+    operational_centre are filled by the raising service whenever it knows them.
+    """
+
+    TYPE: ClassVar[str] = "emergency.raised"
+    VERSION: ClassVar[int] = 2
+    emergency_id: uuid.UUID
+    source: Literal["intake", "chat", "followup"]
+    kind: Literal["danger_now", "severe_assessment", "operator", "watchdog", "welfare_check", "unsafe_answer"]
+    priority: Literal["p1", "p2"] = "p1"
+    report_id: uuid.UUID | None = None
+    level: Level = "orange"
+    postal_code: str | None = None
+    insee: str | None = None
+    force: Force | None = None
+    department: str | None = None
+    operational_centre: str | None = None
+    location_hint: Sealed | None = None
+    summary: Sealed | None = None
+    contact: Sealed | None = None
+    danger_level: DangerLevel = "standard"
+    chat_session_id: uuid.UUID | None = None
+
+
+@upcaster("emergency.raised", 1)
+def _emergency_raised_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    high = payload.get("priority", "p1") == "p1"
+    return {**payload, "contact": None, "danger_level": "severe" if high else "high", "chat_session_id": None}
+
+
+@event
+class InterventionCompletedV1(Event):
+    """Version 1 of intervention.completed (no report id); kept to read old messages."""
 
     TYPE: ClassVar[str] = "intervention.completed"
     incident_id: uuid.UUID
@@ -217,6 +344,32 @@ class InterventionCompleted(Event):
     risk_level: DangerLevel = "standard"
     completed_at: datetime
     contact: Sealed | None = None
+
+
+@event
+class InterventionCompleted(Event):
+    """A patrol intervened; the follow-up cell must call the victim back within its window.
+
+    v2: the report id when the emergency came from a report, so follow-up keeps one entry per case.
+    """
+
+    TYPE: ClassVar[str] = "intervention.completed"
+    VERSION: ClassVar[int] = 2
+    incident_id: uuid.UUID
+    case_reference: str = Field(max_length=64)
+    force: Force
+    department: str
+    unit_id: str | None = None
+    insee: str | None = None
+    risk_level: DangerLevel = "standard"
+    completed_at: datetime
+    contact: Sealed | None = None
+    report_id: uuid.UUID | None = None
+
+
+@upcaster("intervention.completed", 1)
+def _intervention_completed_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "report_id": None}
 
 
 # --- Chat (facts about conversations; message content never leaves the chat service) -----------------
@@ -248,14 +401,36 @@ class ChatSessionClaimed(Event):
 
 
 @event
-class ChatSessionTransferred(Event):
-    """The conversation moved to another officer or to the other force's platform."""
+class ChatSessionTransferredV1(Event):
+    """Version 1 of chat.session_transferred (always from a force); kept to read old messages."""
 
     TYPE: ClassVar[str] = "chat.session_transferred"
     session_id: uuid.UUID
     from_force: Force
     to_force: Force
     to_operator_sub: str | None = None
+
+
+@event
+class ChatSessionTransferred(Event):
+    """The conversation moved to another officer, to the other force's platform, or out of national triage.
+
+    v2: `from_force` is None when a triage operator handed a conversation with no known force to a force
+    and department (`to_department`).
+    """
+
+    TYPE: ClassVar[str] = "chat.session_transferred"
+    VERSION: ClassVar[int] = 2
+    session_id: uuid.UUID
+    from_force: Force | None
+    to_force: Force
+    to_operator_sub: str | None = None
+    to_department: str | None = None
+
+
+@upcaster("chat.session_transferred", 1)
+def _chat_transferred_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "to_department": None}
 
 
 @event

@@ -9,7 +9,7 @@ from typing import Literal
 import jwt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-Role = Literal["chat_operator", "dispatcher", "followup", "supervisor", "auditor", "admin"]
+Role = Literal["chat_operator", "triage_operator", "dispatcher", "followup", "supervisor", "auditor", "admin"]
 ALGORITHMS = ["RS256", "ES256"]
 NATIONAL = "*"  # a department scope covering every department (national platforms, supervision)
 
