@@ -1,4 +1,4 @@
-"""Routing's app factory: the in-memory index, the lookup API and the report consumer."""
+"""Routing's app factory: the in-memory index, the lookup API, the report consumer and national triage."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import asyncpg
 import structlog
 from fastapi import FastAPI
 
-from relais_routing import api, handlers
+from relais_routing import api, handlers, triage_api, triage_page, triage_store
 from relais_routing.competence_store import RELOAD_CHANNEL, data_version, load_competence, seed_default
 from relais_routing.holder import IndexHolder
 from relais_routing.jurisdiction import JurisdictionIndex
@@ -30,8 +30,9 @@ def create_app(settings: RoutingSettings | None = None) -> FastAPI:
     holder = IndexHolder(JurisdictionIndex(load_communes(), load_departments(), {}))
     consumers = [ConsumerSpec("routing.reports", {
         "report.received": functools.partial(handlers.on_report_received, holder=holder),
+        "report.erased": handlers.on_report_erased,
     })]
-    runtime = ServiceRuntime(settings, consumers=consumers)
+    runtime = ServiceRuntime(settings, consumers=consumers, retention=triage_store.RETENTION)
 
     async def load_competence_and_watch(app: FastAPI) -> None:
         async with runtime.pool.acquire() as conn:
@@ -39,10 +40,11 @@ def create_app(settings: RoutingSettings | None = None) -> FastAPI:
         await reload(runtime.pool, holder)
         runtime.spawn(watch_imports(runtime, holder), name="competence-watch")
 
-    app = create_service_app(runtime, title="Relais routing", routers=[api.router],
+    app = create_service_app(runtime, title="Relais routing", routers=[api.router, triage_api.router],
                              description="From postal code to competent force, unit and operational centre.",
-                             on_started=load_competence_and_watch)
+                             on_started=load_competence_and_watch, field_messages=triage_api.FIELD_MESSAGES)
     app.state.holder = holder
+    triage_page.install(app)
     return app
 
 

@@ -72,6 +72,10 @@ class JurisdictionIndex:
         """Return a department by code, or None."""
         return self._departments.get(code)
 
+    def departments(self) -> list[Department]:
+        """Return every department, by code (2A and 2B fall between 29 and 30)."""
+        return [self._departments[code] for code in sorted(self._departments)]
+
     def jurisdiction_of(self, commune: Commune) -> CommuneJurisdiction:
         """Describe where one commune's reports go."""
         department = self._departments[commune.department]

@@ -2,7 +2,8 @@
 
 Each takes a minimised payload (relais_stats.minimise) and the event's time, never the clock, so replaying
 the event log gives exactly the tables the live path built. A case's join key is deleted once its fact is
-complete: a routed report becomes a count (chats, incidents and call-backs: relais_stats.cases).
+complete: a routed report becomes a count (chats, incidents and call-backs: relais_stats.cases). An erased
+report is counted with what is known of it and loses its key (relais_stats.erasure).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ async def report_unroutable(conn: asyncpg.Connection, p: dict, at: datetime) -> 
     await _resolve_report(conn, p["ref"], "", "")
 
 
+async def report_erased(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
+    """Settle an erased report now (its key was just replaced): counted once, unresolved if not yet routed."""
+    row = await conn.fetchrow("DELETE FROM pending_reports WHERE ref=$1 RETURNING *", p["ref"])
+    if row is not None and row["received"]:
+        await _count(conn, row)
+
+
 async def _resolve_report(conn: asyncpg.Connection, ref: str, force: str, department: str) -> None:
     await conn.execute(
         """INSERT INTO pending_reports (ref, force, department, resolved) VALUES ($1,$2,$3,true)
@@ -46,14 +54,19 @@ async def _complete_report(conn: asyncpg.Connection, ref: str) -> None:
     """Both halves known (in either order): count the report and forget its key."""
     row = await conn.fetchrow("DELETE FROM pending_reports WHERE ref=$1 AND received AND resolved RETURNING *", ref)
     if row is not None:
-        await conn.execute(
-            """INSERT INTO report_counts (iso_week, month, category, force, department, partner, n)
-               VALUES ($1,$2,$3,$4,$5,$6,1) ON CONFLICT (iso_week, month, category, force, department, partner)
-               DO UPDATE SET n = report_counts.n + 1""",
-            row["iso_week"], row["month"], row["category"], row["force"], row["department"], row["partner"])
+        await _count(conn, row)
+
+
+async def _count(conn: asyncpg.Connection, row: asyncpg.Record) -> None:
+    await conn.execute(
+        """INSERT INTO report_counts (iso_week, month, category, force, department, partner, n)
+           VALUES ($1,$2,$3,$4,$5,$6,1) ON CONFLICT (iso_week, month, category, force, department, partner)
+           DO UPDATE SET n = report_counts.n + 1""",
+        row["iso_week"], row["month"], row["category"], row["force"] or "", row["department"] or "", row["partner"])
 
 
 PROJECTORS = {
     "report.received": report_received, "report.routed": report_routed, "report.unroutable": report_unroutable,
+    "report.erased": report_erased,
     **cases.PROJECTORS,
 }
