@@ -1,13 +1,14 @@
 """The cell's page in headless Chromium: sign in with a token, claim, call, answer, close."""
 
 import os
+import uuid
 
 import pytest
 from playwright.async_api import async_playwright, expect
 
 from relais_followup.app import create_app
 from tests.followup.conftest import token
-from tests.followup.helpers import add_entry
+from tests.followup.helpers import add_entry, consumers_ready, intervention, publish, received, routed, wait_for_entries
 from tests.support import running_app, serving
 
 pytestmark = pytest.mark.browser
@@ -57,3 +58,39 @@ async def test_an_agent_works_an_entry_from_the_page(followup_settings):
         row = await app.state.cell.pool.fetchrow("SELECT status, outcome, attempts, contacted FROM entries")
     assert tuple(row) == ("closed", "reached_safe", 2, True)
     assert errors == []  # no CSP violation, no script error
+
+
+async def test_the_agent_who_claims_a_case_from_a_report_and_its_intervention_sees_her_number(followup_settings):
+    if not os.path.exists("/usr/bin/chromium"):  # noqa: ASYNC240 - one check before anything runs
+        pytest.skip("Debian's Chromium is not installed")
+    settings = followup_settings()
+    app = create_app(settings)
+    report_id = uuid.uuid4()
+    contact = {"channel": "phone", "phone": "06 55 44 33 22", "no_voicemail": True,
+               "safe_windows": [{"start": "00:00", "end": "12:00"}, {"start": "12:00", "end": "00:00"}]}
+    event = intervention(report_id=report_id, risk="severe", hours_ago=25)
+    async with serving(app) as url, async_playwright() as pw:
+        await consumers_ready(app)
+        await publish(settings, received(settings, report_id, "rape", contact=contact, danger_now=True),
+                      routed(report_id))
+        await wait_for_entries(app, 1, report_id=report_id)
+        await publish(settings, event)
+        await wait_for_entries(app, 1, report_id=report_id, source="intervention")
+        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = await browser.new_page()
+        await page.goto(url + "/cell/en")
+        await page.locator("#token").fill(token(settings)["Authorization"].split(" ", 1)[1])
+        await page.locator("#login-department").fill("35")
+        await page.get_by_role("button", name="Sign in").click()
+        await expect(page.get_by_role("cell", name=event.case_reference)).to_be_visible()
+        await page.locator("#claim-next").click()
+        await expect(page.locator("#contact-phone")).to_have_text("06 55 44 33 22")
+        await expect(page.locator("#rules-safe_hours")).to_have_text("00:00-12:00, 12:00-00:00")
+        await expect(page.locator("#rules-no_voicemail")).to_have_text("yes")
+        await expect(page.locator("#rules-source")).to_have_text("intervention")
+        await expect(page.locator("#rules-risk")).to_have_text("severe")
+        await expect(page.locator("#entry-case")).to_have_text(event.case_reference)
+        await browser.close()
+        reveals = await app.state.cell.pool.fetchval(
+            "SELECT count(*) FROM audit_log WHERE action = 'followup.read_contact' AND actor_sub = 'agent-1'")
+    assert reveals == 1

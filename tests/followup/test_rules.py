@@ -1,20 +1,26 @@
 """The cell's rules as data: welfare checks, unsafe answers, urgency, the questionnaire and import lines."""
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from relais_followup.contacts import open_contact
 from relais_followup.importer import parse
 from relais_followup.questionnaire import load_questionnaire
 from relais_followup.rules import (
+    highest,
     import_window,
     load_rules,
+    report_risk,
     unsafe_answer,
     urgency_key,
     welfare_after_attempts,
     welfare_at_window_end,
 )
+from relais_shared.crypto import Keyring
+from relais_shared.sealing import seal_field
 
 RULES = load_rules()
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -126,3 +132,24 @@ def test_a_file_without_the_required_columns_or_not_utf8_is_refused_on_line_1():
     assert parse(b"case_reference;force\nX;GN\n", RULES, NOW).errors == [
         "line 1: missing column(s): department, risk_level, intervention_at"]
     assert parse("é".encode("latin-1"), RULES, NOW).errors == ["line 1: the file is not UTF-8 text"]
+
+
+def test_the_case_takes_the_highest_danger_level_and_danger_now_is_severe():
+    assert highest("standard", "high", None, "bogus") == "high"
+    assert highest(None) == "standard"
+    assert report_risk("standard", danger_now=True) == "severe"
+    assert report_risk("high", danger_now=False) == "high"
+    assert report_risk(None, danger_now=False) == "standard"
+
+
+def test_intakes_contact_shape_gives_the_safe_contact_rules():
+    ring, case_id = Keyring({"k": b"0" * 32}, "k"), uuid.uuid4()
+    text = json.dumps({"channel": "trusted_person", "trusted_person_phone": "06 00 00 00 01", "no_voicemail": False,
+                       "safe_windows": [{"start": "22:00", "end": "07:00"}, {"start": "09:00", "end": "09:00"}]})
+    contact = open_contact(ring, seal_field(ring, text, context=f"followup.contact:{case_id}"), case_id=case_id)
+    assert contact is not None and contact.details["trusted_person_phone"] == "06 00 00 00 01"
+    # A stretch that starts where it ends cannot be computed with: it is dropped, not a broken list.
+    assert contact.preferences() == {"channels": ["phone"], "safe_hours": ["22:00-07:00"], "no_voicemail": False,
+                                     "via_trusted_person": True}
+    other = seal_field(ring, text, context=f"followup.contact:{uuid.uuid4()}")
+    assert open_contact(ring, other, case_id=case_id) is None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from relais_followup import api, exports, handlers, pages, retention, scheduler
+from relais_followup import api, erasure, exports, handlers, pages, retention, scheduler
 from relais_followup.cell import Cell
 from relais_followup.questionnaire import load_questionnaire
 from relais_followup.rules import load_rules
@@ -21,13 +22,15 @@ from relais_shared.runtime import ServiceRuntime
 def create_app(settings: FollowupSettings | None = None) -> FastAPI:
     settings = settings or FollowupSettings()
     _check_time_zones()
-    ring, rules = settings.keyring(), load_rules()
+    ring = settings.keyring()
+    rules = load_rules(Path(settings.rules_path).read_text("utf-8") if settings.rules_path else None)
     deps = {"ring": ring, "rules": rules}
     consumers = [
         ConsumerSpec("followup.interventions",
                      {"intervention.completed": partial(handlers.on_intervention_completed, **deps)}),
         ConsumerSpec("followup.reports", {"report.received": partial(handlers.on_report_received, **deps),
-                                          "report.routed": partial(handlers.on_report_routed, **deps)}),
+                                          "report.routed": partial(handlers.on_report_routed, **deps),
+                                          "report.erased": erasure.on_report_erased}),
     ]
     runtime = ServiceRuntime(settings, consumers=consumers, retention=retention.rules(settings))
     cell = Cell(settings, runtime, ring, rules, load_questionnaire())

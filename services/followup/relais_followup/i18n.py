@@ -23,6 +23,8 @@ TEXTS = {
         "signed_in_as": "Connecté·e :", "bad_token": "Ce jeton n'est pas lisible.",
         "risk_standard": "standard", "risk_high": "élevé", "risk_severe": "grave",
         "channel_phone": "téléphone", "channel_sms": "SMS", "channel_trusted_person": "personne de confiance",
+        "source": "Origine", "source_intervention": "intervention", "source_report": "signalement",
+        "source_manual": "saisie manuelle", "source_import": "import",
     },
     "en": {
         "title": "Follow-up cell — 24 to 48 h call-backs", "other_lang": "Français", "other_href": "/cell",
@@ -46,6 +48,8 @@ TEXTS = {
         "signed_in_as": "Signed in:", "bad_token": "This token cannot be read.",
         "risk_standard": "standard", "risk_high": "high", "risk_severe": "severe",
         "channel_phone": "phone", "channel_sms": "text message", "channel_trusted_person": "trusted person",
+        "source": "Origin", "source_intervention": "intervention", "source_report": "report",
+        "source_manual": "added by hand", "source_import": "import",
     },
 }
 

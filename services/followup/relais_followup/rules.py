@@ -77,6 +77,17 @@ def unsafe_answer(answers: dict[str, str], rules: Rules) -> bool:
     return any((question, answer) in rules.unsafe_answers for question, answer in answers.items())
 
 
+def highest(*levels: str | None) -> str:
+    """The case's danger level: the highest any of its sources gave (unknown levels ignored)."""
+    known = [level for level in levels if level in RISK_RANK]
+    return max(known, key=RISK_RANK.__getitem__) if known else "standard"
+
+
+def report_risk(danger_level: str | None, danger_now: bool) -> str:
+    """A report of danger now is severe whatever the questionnaire scored."""
+    return highest(danger_level, "severe" if danger_now else None)
+
+
 def is_overdue(window_end: datetime, now: datetime) -> bool:
     return now >= window_end
 

@@ -19,3 +19,5 @@ class FollowupSettings(RelaisSettings):
     scheduler_interval_seconds: float = _env("scheduler_interval_seconds", 15.0, gt=0)
     # Closed entries (and their sealed contact and answers) are kept this long, then deleted.
     retention_closed_days: int = _env("retention_closed_days", 365, ge=1)
+    # The cell's agreed rules (windows, welfare checks); None: the packaged data/rules.json.
+    rules_path: str | None = _env("rules_path", None)

@@ -53,9 +53,8 @@ class NewEntry:
 async def create_entry(conn: asyncpg.Connection, ring: Keyring, entry: NewEntry) -> uuid.UUID | None:
     """Insert the entry and queue followup.entry_created; None when the case is already on a list."""
     entry_id = uuid.uuid4()
-    contact = {k: v for k, v in (entry.contact or {}).items() if k in CONTACT_FIELDS and v}
-    sealed = ring.seal(json.dumps(contact), context=contact_context(entry_id)) if contact else None
-    status = entry.contact_status if contact or entry.contact_status != "on_file" else "missing"
+    sealed = seal_contact(ring, entry_id, entry.contact)
+    status = entry.contact_status if sealed or entry.contact_status != "on_file" else "missing"
     inserted = await conn.fetchval(
         """INSERT INTO entries (id, case_reference, incident_id, report_id, source, force, department, unit_id, insee,
                operational_centre, time_zone, risk_level, window_start, window_end, channels, safe_hours,
@@ -74,6 +73,12 @@ async def create_entry(conn: asyncpg.Connection, ring: Keyring, entry: NewEntry)
         risk_level=entry.risk_level, window_start=entry.window_start, window_end=entry.window_end))
     ENTRIES_CREATED.labels(entry.source).inc()
     return entry_id
+
+
+def seal_contact(ring: Keyring, entry_id: uuid.UUID, contact: dict | None) -> bytes | None:
+    """The details the cell uses, sealed for this row; None when there is nothing to reach her by."""
+    kept = {k: str(v) for k, v in (contact or {}).items() if k in CONTACT_FIELDS and v}
+    return ring.seal(json.dumps(kept), context=contact_context(entry_id)) if kept else None
 
 
 def open_contact(ring: Keyring, entry_id: uuid.UUID, sealed: bytes | None) -> dict[str, str]:

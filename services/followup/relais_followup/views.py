@@ -15,6 +15,8 @@ CONTACT_NOTE = {
                    "call. / Consentement au rappel et coordonnées à obtenir auprès d'intake avant tout appel.",
     "missing": "No contact details on file: obtain them from the unit. / Aucune coordonnée : les obtenir auprès "
                "de l'unité.",
+    "erased": "Erased at the reporter's request: do not call. / Effacé à la demande de la personne : ne pas "
+              "appeler.",
 }
 
 

@@ -63,14 +63,16 @@
     }
   }
 
-  function describe(list, pairs) {
+  // Each value gets a stable id (list id + "-" + key, e.g. "contact-phone") that tests and assistive tools can find.
+  function describe(list, rows) {
     list.replaceChildren();
-    for (const [label, value] of pairs) {
+    for (const [key, label, value] of rows) {
       if (value === null || value === undefined || value === "") continue;
       const dt = document.createElement("dt");
       const dd = document.createElement("dd");
       dt.textContent = label;
       dd.textContent = value;
+      dd.id = list.id + "-" + key;
       list.append(dt, dd);
     }
   }
@@ -84,13 +86,16 @@
     $("contact-note").hidden = !entry.contact_note;
     $("contact-note").textContent = entry.contact_note || "";
     $("unsafe-hours").hidden = entry.safe_now;
-    describe($("rules"), [[T.risk, T["risk_" + entry.risk_level]], [T.channels, entry.channels.map((c) => T["channel_" + c] || c).join(", ")],
-      [T.safe_hours, entry.safe_hours.join(", ")], [T.no_voicemail, entry.no_voicemail ? T.yes : T.no],
-      [T.via_trusted, entry.via_trusted_person ? T.yes : T.no],
-      [T.window, local(entry.window_start) + " → " + local(entry.window_end)]]);
+    describe($("rules"), [["source", T.source, T["source_" + entry.source] || entry.source],
+      ["risk", T.risk, T["risk_" + entry.risk_level]],
+      ["channels", T.channels, entry.channels.map((c) => T["channel_" + c] || c).join(", ")],
+      ["safe_hours", T.safe_hours, entry.safe_hours.join(", ")],
+      ["no_voicemail", T.no_voicemail, entry.no_voicemail ? T.yes : T.no],
+      ["via_trusted_person", T.via_trusted, entry.via_trusted_person ? T.yes : T.no],
+      ["window", T.window, local(entry.window_start) + " → " + local(entry.window_end)]]);
     const c = entry.contact || {};
-    describe($("contact"), [[T.phone, c.phone], [T.trusted_person, [c.trusted_person_name,
-      c.trusted_person_phone].filter(Boolean).join(" — ")], [T.address, c.address]]);
+    describe($("contact"), [["phone", T.phone, c.phone], ["trusted_person", T.trusted_person,
+      [c.trusted_person_name, c.trusted_person_phone].filter(Boolean).join(" — ")], ["address", T.address, c.address]]);
     fillAnswers(entry.answers || {});
     startHeartbeat(claim.lease_until);
     $("entry").scrollIntoView();
