@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ from relais_shared import contracts
 from relais_shared.broker import Broker
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
+from relais_shared.sealing import seal_field
 from relais_shared.settings import RelaisSettings
 
 POLICY = {"steps": [{"target": "centre_dispatchers", "deadline_seconds": {"p1": 2, "p2": 4}},
@@ -29,14 +29,26 @@ def write_policies(directory: Path, default: dict = POLICY, **centres: dict) -> 
     return str(path)
 
 
-def emergency(settings: RelaisSettings, **fields) -> contracts.EmergencyRaised:
-    """An emergency as intake would send it, its summary sealed with the platform's keys."""
+CONTACT = {"channel": "phone", "phone": "06 12 34 56 78", "safe_windows": [{"start": "09:00", "end": "11:30"}],
+           "no_voicemail": True, "trusted_person_name": "Sa sœur", "trusted_person_phone": "07 98 76 54 32"}
+
+
+def sealed(settings: RelaisSettings, value: str, context: str) -> contracts.Sealed:
+    return seal_field(settings.keyring(), value, context=context)
+
+
+def emergency(settings: RelaisSettings, *, contact: dict | None = None, location: str | None = None,
+              **fields) -> contracts.EmergencyRaised:
+    """An emergency as intake would send it, its summary (and contact, location) sealed with the platform's keys."""
     emergency_id = fields.pop("emergency_id", None) or uuid.uuid4()
-    context = f"escalation.emergency:{emergency_id}"
-    blob = base64.urlsafe_b64encode(settings.keyring().seal('{"category": "domestic_violence"}', context=context))
     values = dict(emergency_id=emergency_id, source="intake", kind="danger_now", priority="p1",
                   report_id=uuid.uuid4(), level="orange", postal_code="35690", force="GN", department="35",
-                  operational_centre="GN-CORG-35", summary=contracts.Sealed(context=context, blob=blob.decode()))
+                  operational_centre="GN-CORG-35", danger_level="severe",
+                  summary=sealed(settings, '{"category": "domestic_violence"}', f"escalation.emergency:{emergency_id}"))
+    if contact is not None:
+        values["contact"] = sealed(settings, json.dumps(contact), f"escalation.contact:{emergency_id}")
+    if location is not None:
+        values["location_hint"] = sealed(settings, location, f"escalation.location:{emergency_id}")
     return contracts.EmergencyRaised(**{**values, **fields})
 
 

@@ -30,19 +30,28 @@ async def _consumed(settings, n):
     return len(await query(settings, "SELECT 1 FROM inbox WHERE consumer = 'escalation.emergencies'")) >= n
 
 
-async def test_a_missing_jurisdiction_is_asked_of_routing(escalation_settings, routing_url):
+async def test_a_missing_jurisdiction_is_asked_of_routing_after_the_incident_opened(escalation_settings, routing_url):
     from relais_escalation.app import create_app
     from tests.support import running_app
 
     settings = escalation_settings(routing_url=routing_url)
     app = create_app(settings)
-    async with running_app(app):
+    async with running_app(app), EventTap(settings.amqp_url, settings.namespace, "dispatch.incident_opened") as tap:
         await wait_until(lambda: app.state.runtime.consumers, 15)
         event = emergency(settings, force=None, department=None, operational_centre=None, insee="35001")
         await publish(settings.amqp_url, settings.namespace, event)
-        rows = await wait_until(lambda: incidents_of(settings, event.emergency_id), 15)
+        rows = await wait_until(lambda: _resolved(settings, event.emergency_id), 15)
+        opened = [e["payload"] for e in await tap.wait_for(2)]
     assert (rows[0]["force"], rows[0]["department"], rows[0]["operational_centre"]) == ("GN", "35", "GN-CORG-35")
-    assert rows[0]["jurisdiction_resolved"]
+    # Opened at once at national supervision (nobody on duty here), then moved to its centre's ladder.
+    assert [(o["jurisdiction_resolved"], o["department"]) for o in opened] == [(False, None), (True, "35")]
+    assert rows[0]["lookup_due_at"] is None and rows[0]["lookup_attempts"] == 1
+    assert (rows[0]["deadline_at"] - rows[0]["created_at"]).total_seconds() > 0
+
+
+async def _resolved(settings, emergency_id):
+    rows = await incidents_of(settings, emergency_id)
+    return rows if rows and rows[0]["jurisdiction_resolved"] else None
 
 
 async def test_routing_down_sends_the_incident_to_national_supervision_marked_unresolved(escalation):
@@ -84,6 +93,7 @@ async def test_a_dispatcher_acknowledges_assigns_notes_and_closes_with_an_interv
     assert completed["incident_id"] == str(incident_id) and completed["force"] == "GN"
     assert completed["department"] == "35" and completed["case_reference"] == closed.json()["case_reference"]
     assert completed["insee"] == "35001" and completed["risk_level"] == "severe" and completed["contact"] is None
+    assert completed["report_id"] == str(event.report_id)
     row = (await query(settings, "SELECT patrol_sealed FROM incidents WHERE id = $1", incident_id))[0]
     assert b"Liffr" not in row["patrol_sealed"]
     actions = [r["action"] for r in await query(settings, "SELECT action FROM audit_log WHERE object_id = $1 "

@@ -7,18 +7,22 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from relais_escalation import feed
+from relais_escalation import contact, feed
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import ACK_SECONDS
-from relais_escalation.views import note_context, patrol_context
+from relais_escalation.views import contact_view, note_context, patrol_context
 from relais_shared import audit, contracts, operators, outbox
 from relais_shared.identity import Operator
 
-DETAIL_COLUMNS = feed.INCIDENT_COLUMNS + ", i.summary_sealed, i.location_sealed, i.patrol_sealed"
+DETAIL_COLUMNS = feed.INCIDENT_COLUMNS + ", i.summary_sealed, i.location_sealed, i.patrol_sealed, i.contact_sealed"
 
 
 class Conflict(Exception):
     """The action does not fit the incident's state; the message is for the person."""
+
+
+class Forbidden(Exception):
+    """The operator is in scope but not cleared for this; the message is for the person."""
 
 
 async def load(conn: asyncpg.Connection, operator: Operator, incident_id: uuid.UUID, *, lock: bool = False):
@@ -28,6 +32,11 @@ async def load(conn: asyncpg.Connection, operator: Operator, incident_id: uuid.U
     if row is None or not operator.covers(row["force"], row["department"]):
         raise operators.not_found()
     return row
+
+
+async def load_unscoped(conn: asyncpg.Connection, incident_id: uuid.UUID):
+    """The incident's codes, for the operator who just handed it outside their own scope."""
+    return await conn.fetchrow(f"SELECT {feed.INCIDENT_COLUMNS} FROM incidents i WHERE i.id = $1", incident_id)
 
 
 async def notes_of(conn: asyncpg.Connection, incident_id: uuid.UUID) -> list[asyncpg.Record]:
@@ -73,28 +82,44 @@ async def add_note(conn: asyncpg.Connection, dispatch: Dispatch, operator: Opera
     await feed.append(conn, incident_id, "note_added")
 
 
-async def close(conn: asyncpg.Connection, operator: Operator, incident_id: uuid.UUID, outcome: str) -> str:
+async def close(conn: asyncpg.Connection, dispatch: Dispatch, operator: Operator, incident_id: uuid.UUID,
+                outcome: str) -> str:
     """Close with an outcome (acknowledging it if nobody had); an intervention feeds the follow-up list."""
     row = await load(conn, operator, incident_id, lock=True)
     _refuse_closed(row)
     if outcome == "intervention_carried_out" and not row["jurisdiction_resolved"]:
-        raise Conflict("The follow-up cell needs the force and department: this incident has no jurisdiction. "
-                       "/ La cellule de suivi a besoin de la force et du département : juridiction inconnue.")
+        raise Conflict("Set the force and department first: the follow-up cell of that department calls her back. "
+                       "/ Indiquez d'abord la force et le département : la cellule de suivi de ce département la "
+                       "rappellera.")
     reference = case_reference(row)
     completed_at = await conn.fetchval(
         """UPDATE incidents SET status = 'closed', closed_at = clock_timestamp(), outcome = $2, case_reference = $3,
-               deadline_at = NULL, acknowledged_at = coalesce(acknowledged_at, clock_timestamp()),
+               deadline_at = NULL, lookup_due_at = NULL,
+               acknowledged_at = coalesce(acknowledged_at, clock_timestamp()),
                acknowledged_by = coalesce(acknowledged_by, $4) WHERE id = $1 RETURNING closed_at""",
         incident_id, outcome, reference, operator.alias)
     await outbox.add(conn, contracts.DispatchIncidentClosed(incident_id=incident_id, outcome=outcome))
     if outcome == "intervention_carried_out":
         await outbox.add(conn, contracts.InterventionCompleted(
             incident_id=incident_id, case_reference=reference, force=row["force"], department=row["department"],
-            unit_id=operator.unit, insee=row["insee"], risk_level="severe" if row["priority"] == "p1" else "high",
-            completed_at=completed_at, contact=None))
+            unit_id=operator.unit, insee=row["insee"], risk_level=row["danger_level"], completed_at=completed_at,
+            contact=contact.for_followup(dispatch, row), report_id=row["report_id"]))
     await audit.record(conn, operator, "incident.close", "incident", str(incident_id), details={"outcome": outcome})
     await feed.append(conn, incident_id, "closed")
     return reference
+
+
+async def read_contact(conn: asyncpg.Connection, dispatch: Dispatch, operator: Operator,
+                       incident_id: uuid.UUID) -> dict:
+    """How to reach her, for a dispatcher in scope and cleared for the incident's level; every opening audited."""
+    row = await load(conn, operator, incident_id)
+    if not operator.may_read(row["level"]):
+        raise Forbidden("Her contact is orange content: only operators cleared for orange may see it. / Ses "
+                        "coordonnées sont un contenu orange : seuls les opérateurs habilités peuvent les voir.")
+    view = contact_view(row, dispatch)
+    await audit.record(conn, operator, "incident.contact_read", "incident", str(incident_id),
+                       details={"contact_on_file": view["contact"] is not None, "erased": view["erased"]})
+    return view
 
 
 def case_reference(row) -> str:

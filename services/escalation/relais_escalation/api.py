@@ -7,12 +7,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from relais_escalation import actions, centres, feed
-from relais_escalation.views import detail_view, incident_view
+from relais_escalation import actions, centres, feed, resolution
+from relais_escalation.jurisdiction import DEPARTMENT
+from relais_escalation.views import console_view, detail_view
 from relais_shared import audit, operators
-from relais_shared.identity import Operator
+from relais_shared.identity import NATIONAL, Operator
 
 router = APIRouter(prefix="/v1", tags=["dispatch"])
 DISPATCH = operators.require("dispatcher", "supervisor")
@@ -36,6 +37,16 @@ class CloseIn(Strict):
     outcome: Outcome
 
 
+class JurisdictionIn(Strict):
+    force: Literal["GN", "PN"]
+    department: str = Field(pattern=DEPARTMENT.pattern, examples=["35", "2A", "974"])
+
+    @field_validator("department", mode="before")
+    @classmethod
+    def _corsica_in_capitals(cls, value):
+        return value.strip().upper() if isinstance(value, str) else value
+
+
 def _conflict(exc: actions.Conflict) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
@@ -53,7 +64,7 @@ async def list_incidents(request: Request, operator: Operator = DISPATCH):
     async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
         rows = [r for r in await feed.active(conn) if operator.covers(r["force"], r["department"])]
         await audit.record(conn, operator, "incident.list", "incident", "*", details={"count": len(rows)})
-    return {"incidents": [incident_view(r, request.app.state.dispatch) for r in rows]}
+    return {"incidents": [console_view(r, operator, request.app.state.dispatch) for r in rows]}
 
 
 @router.get("/incidents/{incident_id}", summary="One incident, with its sealed fields opened if I am cleared")
@@ -93,10 +104,41 @@ async def add_note(incident_id: uuid.UUID, body: NoteIn, request: Request, opera
 async def close(incident_id: uuid.UUID, body: CloseIn, request: Request, operator: Operator = DISPATCH):
     try:
         async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
-            await actions.close(conn, operator, incident_id, body.outcome)
+            await actions.close(conn, request.app.state.dispatch, operator, incident_id, body.outcome)
             return await _detail(conn, request, operator, incident_id)
     except actions.Conflict as exc:
         return _conflict(exc)
+
+
+@router.get("/incidents/{incident_id}/contact", summary="How to reach her (cleared operators; each read audited)")
+async def read_contact(incident_id: uuid.UUID, request: Request, operator: Operator = DISPATCH):
+    try:
+        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+            return await actions.read_contact(conn, request.app.state.dispatch, operator, incident_id)
+    except actions.Forbidden as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+
+@router.post("/incidents/{incident_id}/jurisdiction",
+             summary="National scope: set the force and department of an unresolved incident")
+async def set_jurisdiction(incident_id: uuid.UUID, body: JurisdictionIn, request: Request,
+                           operator: Operator = DISPATCH):
+    if NATIONAL not in operator.departments:
+        return JSONResponse({"detail": "Only national supervision sets a missing jurisdiction. / Seule la "
+                                       "supervision nationale attribue une juridiction manquante."}, status_code=403)
+    dispatch = request.app.state.dispatch
+    try:
+        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+            await actions.load(conn, operator, incident_id, lock=True)
+            where = await resolution.choose(conn, dispatch, incident_id, body.force, body.department)
+            await audit.record(conn, operator, "incident.set_jurisdiction", "incident", str(incident_id),
+                               details={"force": where.force, "department": where.department, "centre": where.centre})
+            if operator.covers(where.force, where.department):
+                return await _detail(conn, request, operator, incident_id)
+            # Handed to the other force: it leaves this operator's scope, codes only.
+            return console_view(await actions.load_unscoped(conn, incident_id), operator, dispatch)
+    except resolution.Refused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
 @router.get("/centres/unstaffed", summary="Centres of my scope with nobody on duty")

@@ -1,4 +1,5 @@
-"""Escalation's app factory: wires the consumer, the deadline scheduler, the staffing watch and the consoles."""
+"""Escalation's app factory: wires the consumer, the deadline scheduler, the routing lookups, the staffing watch
+and the consoles."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from relais_escalation.consoles import ConsoleHub
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import RoutingLookup
 from relais_escalation.ladder import load_policies
+from relais_escalation.lookups import JurisdictionLookups
 from relais_escalation.scheduler import DeadlineScheduler
 from relais_escalation.settings import EscalationSettings
 from relais_shared.consumer import ConsumerSpec
@@ -24,6 +26,9 @@ FIELD_MESSAGES = {
     "text": ("Write a note of 1 to 2000 characters.", "Écrivez une note de 1 à 2000 caractères."),
     "outcome": ("Choose an outcome from the list.", "Choisissez une issue dans la liste."),
     "incident_id": ("This is not an incident number.", "Ce n'est pas un numéro d'incident."),
+    "force": ("Choose GN (gendarmerie) or PN (police).", "Choisissez GN (gendarmerie) ou PN (police)."),
+    "department": ("Give a department code such as 35, 2A or 974.",
+                   "Indiquez un code de département comme 35, 2A ou 974."),
 }
 
 
@@ -32,12 +37,13 @@ def create_app(settings: EscalationSettings | None = None) -> FastAPI:
     dispatch = Dispatch(settings, load_policies(settings.policies_path), settings.keyring(),
                         RoutingLookup(settings.routing_url, settings.routing_timeout_seconds))
     on_emergency = functools.partial(handlers.on_emergency_raised, dispatch=dispatch)
-    runtime = ServiceRuntime(settings, consumers=[ConsumerSpec("escalation.emergencies",
-                                                               {"emergency.raised": on_emergency})])
+    runtime = ServiceRuntime(settings, consumers=[ConsumerSpec("escalation.emergencies", {
+        "emergency.raised": on_emergency, "report.erased": handlers.on_report_erased})])
     hub = ConsoleHub(runtime, dispatch)
 
     async def started(_app: FastAPI) -> None:
         runtime.spawn(DeadlineScheduler(runtime.pool, dispatch, runtime.dsn).run(), name="deadline-scheduler")
+        runtime.spawn(JurisdictionLookups(runtime.pool, dispatch, runtime.dsn).run(), name="routing-lookups")
         runtime.spawn(centres.watch(runtime.pool, dispatch), name="staffing-watch")
         runtime.spawn(hub.listen(), name="console-fanout")
         runtime.spawn(hub.pump_forever(), name="console-pump")

@@ -1,5 +1,6 @@
 """Live fan-out to the consoles connected to this replica: woken by its own broker queue bound to dispatch.#,
-it reads the feed (the source of truth) past each console's cursor and pushes what is in that console's scope."""
+it reads the feed (the source of truth) past each console's cursor and pushes what is in that console's scope,
+each incident marked `alert` only for the consoles of its ladder step's target."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi import WebSocket
 from relais_escalation import feed
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import CONSOLES
-from relais_escalation.views import incident_view
+from relais_escalation.views import console_view
 from relais_shared.identity import Operator
 from relais_shared.runtime import ServiceRuntime
 from relais_shared.topology import events_exchange
@@ -91,7 +92,7 @@ class ConsoleHub:
                 continue
             if console.operator.covers(row["force"], row["department"]):
                 message = {"type": "incident", "seq": row["seq"], "change": row["change"],
-                           "incident": incident_view(row, self.dispatch)}
+                           "incident": console_view(row, console.operator, self.dispatch)}
                 if not await self._send(console, message):
                     return
             console.cursor = row["seq"]
@@ -102,7 +103,8 @@ class ConsoleHub:
             async with conn.transaction(isolation="repeatable_read", readonly=True):
                 seq, rows = await feed.latest(conn), await feed.active(conn)
             missed = await feed.since(conn, last_seen) if last_seen is not None and last_seen < seq else []
-        visible = [incident_view(r, self.dispatch) for r in rows if operator.covers(r["force"], r["department"])]
+        visible = [console_view(r, operator, self.dispatch) for r in rows
+                   if operator.covers(r["force"], r["department"])]
         await socket.send_json({"type": "snapshot", "seq": seq, "incidents": visible})
         console = Console(operator, socket, last_seen if missed else seq)
         async with self._lock:

@@ -26,8 +26,8 @@ class Dispatch:
     def open(self, blob: bytes | None, context: str) -> str | None:
         return self.keyring.open_text(blob, context=context)
 
-    def open_event_field(self, sealed: dict | None) -> str | None:
-        """Open a value an event carried sealed (context and base64 blob), kept as it came."""
+    def open_event_field(self, sealed: dict | None, context: str) -> str | None:
+        """Open a value an event carried sealed (kept as it came) with the context the reader derives itself."""
         if not sealed:
             return None
-        return self.open(base64.urlsafe_b64decode(sealed["blob"].encode()), sealed["context"])
+        return self.open(base64.urlsafe_b64decode(sealed["blob"].encode()), context)

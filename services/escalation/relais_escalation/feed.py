@@ -9,7 +9,8 @@ import asyncpg
 INCIDENT_COLUMNS = """i.id, i.emergency_id, i.report_id, i.source, i.kind, i.priority, i.level, i.force, i.department,
     i.operational_centre, i.postal_code, i.insee, i.jurisdiction_resolved, i.status, i.step, i.deadline_at,
     i.created_at, i.acknowledged_at, i.acknowledged_by, i.closed_at, i.outcome, i.case_reference,
-    (i.patrol_sealed IS NOT NULL) AS patrol_assigned"""
+    (i.patrol_sealed IS NOT NULL) AS patrol_assigned, i.danger_level, i.chat_session_id, i.erased_at,
+    (i.contact_sealed IS NOT NULL) AS has_contact"""
 
 
 async def append(conn: asyncpg.Connection, incident_id: uuid.UUID, kind: str) -> int:

@@ -25,6 +25,17 @@ FR = {
     "kind_danger_now": "Danger immédiat", "kind_severe_assessment": "Évaluation grave",
     "kind_operator": "Alerte d'un opérateur de tchat", "kind_watchdog": "Tchat sans réponse",
     "kind_welfare_check": "Victime injoignable", "kind_unsafe_answer": "Victime en insécurité",
+    "show_contact": "Voir le contact", "contact_heading": "Joindre la victime",
+    "contact_none": "Aucun moyen de contact transmis.", "channel": "Canal", "channel_phone": "Téléphone",
+    "channel_trusted_person": "Personne de confiance", "channel_none": "Aucun", "phone": "Téléphone",
+    "safe_windows": "Créneaux sûrs pour appeler", "safe_any": "Non précisés", "voicemail": "Messagerie vocale",
+    "no_voicemail": "Ne jamais laisser de message", "voicemail_ok": "Message possible",
+    "trusted_person": "Personne de confiance", "danger": "Danger", "danger_standard": "standard",
+    "danger_high": "élevé", "danger_severe": "grave",
+    "erased": "Effacé à la demande de la personne : plus rien d'identifiant n'est conservé.",
+    "jurisdiction_heading": "Attribuer la juridiction", "force_label": "Force",
+    "force_GN": "Gendarmerie (GN)", "force_PN": "Police (PN)", "department_label": "Département (code)",
+    "set_jurisdiction": "Attribuer",
 }
 
 EN = {
@@ -50,6 +61,17 @@ EN = {
     "kind_danger_now": "Danger now", "kind_severe_assessment": "Severe assessment",
     "kind_operator": "Raised by a chat operator", "kind_watchdog": "Chat left unanswered",
     "kind_welfare_check": "Victim unreachable", "kind_unsafe_answer": "Victim unsafe",
+    "show_contact": "Show contact", "contact_heading": "Reaching her",
+    "contact_none": "No contact details were given.", "channel": "Channel", "channel_phone": "Phone",
+    "channel_trusted_person": "Trusted person", "channel_none": "None", "phone": "Phone",
+    "safe_windows": "Safe times to call", "safe_any": "Not given", "voicemail": "Voicemail",
+    "no_voicemail": "Never leave a message", "voicemail_ok": "A message may be left",
+    "trusted_person": "Trusted person", "danger": "Danger", "danger_standard": "standard",
+    "danger_high": "high", "danger_severe": "severe",
+    "erased": "Erased at her request: nothing identifying is kept.",
+    "jurisdiction_heading": "Set the jurisdiction", "force_label": "Force",
+    "force_GN": "Gendarmerie (GN)", "force_PN": "Police (PN)", "department_label": "Department (code)",
+    "set_jurisdiction": "Set",
 }
 
 OUTCOMES = ("intervention_carried_out", "no_intervention_needed", "handled_by_phone", "false_alarm", "duplicate",

@@ -4,7 +4,6 @@ wakes early on NOTIFY when an incident opens, and fires due rows under FOR UPDAT
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import asyncpg
 import structlog
@@ -12,6 +11,7 @@ import structlog
 from relais_escalation import incidents
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import DEADLINE_LATENESS
+from relais_escalation.wakeup import Wakeup
 
 log = structlog.get_logger(__name__)
 BATCH = 50
@@ -21,27 +21,25 @@ class DeadlineScheduler:
     def __init__(self, pool: asyncpg.Pool, dispatch: Dispatch, dsn: str):
         self.pool, self.dispatch, self.dsn = pool, dispatch, dsn
         self.max_sleep = dispatch.settings.scheduler_max_sleep_seconds
-        self._wake = asyncio.Event()
-        self._listener: asyncpg.Connection | None = None
+        self._wakeup = Wakeup(dsn, incidents.DEADLINES_CHANNEL)
 
     async def run(self) -> None:
         """Fire, sleep, repeat; a database outage only delays deadlines, it never drops them."""
         backoff = 0.2
         while True:
             try:
-                await self._ensure_listener()
-                self._wake.clear()
+                await self._wakeup.ensure()
+                self._wakeup.event.clear()
                 while await self.fire_once() == BATCH:
                     pass
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), await self._seconds_to_next())
+                await self._wakeup.wait(await self._seconds_to_next())
                 backoff = 0.2
             except asyncio.CancelledError:
-                await self._drop_listener()
+                await self._wakeup.drop()
                 raise
             except Exception as exc:  # noqa: BLE001 - keep the loop alive; the deadlines wait in the table
                 log.warning("escalation.scheduler_error", error=type(exc).__name__)
-                await self._drop_listener()
+                await self._wakeup.drop()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
 
@@ -60,15 +58,3 @@ class DeadlineScheduler:
                 """SELECT extract(epoch FROM min(deadline_at) - clock_timestamp())::float8
                    FROM incidents WHERE status = 'open'""")
         return self.max_sleep if wait is None else min(max(wait, 0.005), self.max_sleep)
-
-    async def _ensure_listener(self) -> None:
-        if self._listener is not None and not self._listener.is_closed():
-            return
-        self._listener = await asyncpg.connect(self.dsn, timeout=10)
-        await self._listener.add_listener(incidents.DEADLINES_CHANNEL, lambda *_: self._wake.set())
-
-    async def _drop_listener(self) -> None:
-        if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.close(timeout=1)
-        self._listener = None

@@ -7,7 +7,6 @@ from relais_shared.settings import RelaisSettings, service_setting
 _env = service_setting("escalation")
 
 
-
 class EscalationSettings(RelaisSettings):
     """Escalation service (port 8004)."""
 
@@ -15,8 +14,12 @@ class EscalationSettings(RelaisSettings):
     default_port: ClassVar[int] = 8004
 
     routing_url: str = _env("routing_url", "http://127.0.0.1:8002")
-    # An emergency never waits long on another service: past this, it goes to national supervision.
+    # Routing is asked only for an emergency that came without a jurisdiction, by a background task and never
+    # in the consumer's transaction; the incident waits at national supervision meanwhile.
     routing_timeout_seconds: float = _env("routing_timeout_seconds", 1.0)
+    # Routing down: ask again after this many seconds times the attempts so far, at most this many times.
+    routing_retry_seconds: float = _env("routing_retry_seconds", 5.0)
+    routing_max_attempts: int = _env("routing_max_attempts", 5)
     policies_path: str | None = _env("policies_path", None)  # None: the packaged data/policies.json
     scheduler_max_sleep_seconds: float = _env("scheduler_max_sleep_seconds", 0.5)
     # A console that has not sent a heartbeat for this long no longer counts as on duty.

@@ -8,12 +8,34 @@ import asyncpg
 
 from relais_shared.identity import NATIONAL, Operator
 
+# Who counts for each ladder target; `targets_of` says the same for one operator (keep the two in step).
+# National supervision is every console with national scope (supervisors, and dispatchers of the national
+# platform); only dispatch consoles register on duty.
 STAFFED_SQL = """
 SELECT
   coalesce(bool_or(force = $1 AND $2 = ANY(departments) AND 'dispatcher' = ANY(roles)), false),
   coalesce(bool_or(force = $1 AND $2 = ANY(departments) AND 'supervisor' = ANY(roles)), false),
-  coalesce(bool_or((force = $1 OR $1 IS NULL) AND $3 = ANY(departments) AND 'supervisor' = ANY(roles)), false)
+  coalesce(bool_or((force = $1 OR $1 IS NULL) AND $3 = ANY(departments)), false)
 FROM on_duty WHERE last_seen > now() - make_interval(secs => $4)"""
+
+
+def targets_of(operator: Operator, force: str | None, department: str | None) -> set[str]:
+    """The ladder targets this operator answers for, for an incident of this force and department."""
+    if force is not None and force != operator.force:
+        return set()
+    found = {"national_supervision"} if NATIONAL in operator.departments else set()
+    if department is not None and department in operator.departments:
+        found |= {"centre_dispatchers"} if operator.has_any("dispatcher") else set()
+        found |= {"centre_supervisor"} if operator.has_any("supervisor") else set()
+    return found
+
+
+def alerts(operator: Operator, row, target: str) -> bool:
+    """Whether an incident whose ladder stands at `target` alerts this operator (alarm and sound).
+
+    Every console in scope sees the incident (those below keep following it and may still acknowledge, those
+    above supervise), but only the step's own target is alerted."""
+    return target in targets_of(operator, row["force"], row["department"])
 
 
 async def staffed_targets(conn: asyncpg.Connection, force: str | None, department: str | None,

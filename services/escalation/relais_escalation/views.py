@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from relais_escalation import ladder
+import structlog
+
+from relais_escalation import contact, ladder, staffing
 from relais_escalation.dispatch import Dispatch
+from relais_shared.crypto import DecryptionError
 from relais_shared.identity import Operator
+
+log = structlog.get_logger(__name__)
 
 
 def incident_view(row, dispatch: Dispatch) -> dict:
@@ -13,6 +18,8 @@ def incident_view(row, dispatch: Dispatch) -> dict:
     return {
         "id": str(row["id"]), "report_id": str(row["report_id"]) if row["report_id"] else None,
         "source": row["source"], "kind": row["kind"], "priority": row["priority"], "level": row["level"],
+        "danger_level": row["danger_level"],
+        "chat_session_id": str(row["chat_session_id"]) if row["chat_session_id"] else None,
         "force": row["force"], "department": row["department"], "operational_centre": row["operational_centre"],
         "postal_code": row["postal_code"], "insee": row["insee"],
         "jurisdiction_resolved": row["jurisdiction_resolved"], "status": row["status"], "step": row["step"],
@@ -20,21 +27,48 @@ def incident_view(row, dispatch: Dispatch) -> dict:
         "created_at": _iso(row["created_at"]), "acknowledged_at": _iso(row["acknowledged_at"]),
         "acknowledged_by": row["acknowledged_by"], "closed_at": _iso(row["closed_at"]), "outcome": row["outcome"],
         "case_reference": row["case_reference"], "patrol_assigned": row["patrol_assigned"],
+        "has_contact": row["has_contact"], "erased": row["erased_at"] is not None,
     }
+
+
+def console_view(row, operator: Operator, dispatch: Dispatch) -> dict:
+    """The incident for one operator: with `alert` when it waits on this operator's step of the ladder."""
+    view = incident_view(row, dispatch)
+    return {**view, "alert": view["status"] == "open" and staffing.alerts(operator, row, view["target"])}
 
 
 def detail_view(row, notes, operator: Operator, dispatch: Dispatch) -> dict:
     """The incident with its summary, location, patrol and notes opened when the operator may read them."""
-    view = incident_view(row, dispatch)
+    view = console_view(row, operator, dispatch)
     if not operator.may_read(row["level"]):
         return {**view, "restricted": True}
-    incident_id = row["id"]
+    incident_id, emergency_id = row["id"], row["emergency_id"]
     return {**view, "restricted": False,
-            "summary": dispatch.open_event_field(row["summary_sealed"]),
-            "location_hint": dispatch.open_event_field(row["location_sealed"]),
+            "summary": _open_event_field(dispatch, row["summary_sealed"], f"escalation.emergency:{emergency_id}"),
+            "location_hint": location_of(row, dispatch),
             "patrol": dispatch.open(row["patrol_sealed"], patrol_context(incident_id)),
             "notes": [{"at": _iso(n["created_at"]), "author": n["author_alias"],
                        "text": dispatch.open(n["text_sealed"], note_context(incident_id))} for n in notes]}
+
+
+def contact_view(row, dispatch: Dispatch) -> dict:
+    """How to reach her and where she is, for a cleared dispatcher who asked (the caller audits it)."""
+    return {"incident_id": str(row["id"]), "erased": row["erased_at"] is not None,
+            "contact": contact.shown(contact.open_at_rest(dispatch, row["id"], row["contact_sealed"])),
+            "location_hint": location_of(row, dispatch)}
+
+
+def location_of(row, dispatch: Dispatch) -> str | None:
+    return _open_event_field(dispatch, row["location_sealed"], f"escalation.location:{row['emergency_id']}")
+
+
+def _open_event_field(dispatch: Dispatch, sealed: dict | None, context: str) -> str | None:
+    """A field the raiser sealed for us, opened with the context we derive (never the one it declares)."""
+    try:
+        return dispatch.open_event_field(sealed, context)
+    except (DecryptionError, ValueError) as exc:
+        log.warning("escalation.sealed_field_unreadable", error=type(exc).__name__)
+        return None
 
 
 def patrol_context(incident_id) -> str:

@@ -5,7 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const KEY = "relais.dispatch.token";
   const state = { token: null, socket: null, seq: null, incidents: new Map(), selected: null, audio: null,
-                  retry: 500, beat: null };
+                  retry: 500, beat: null, national: false };
 
   function beep() {
     // WebAudio, no file: two short tones; the login click unlocked the audio context.
@@ -45,17 +45,21 @@
     const items = [...state.incidents.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
     $("empty").hidden = items.length > 0;
     items.forEach((inc) => list.appendChild(card(inc)));
-    $("alarm").hidden = !items.some((inc) => inc.status === "open");
+    // Only what waits on my step of the ladder rings here; the rest is on the board to follow or supervise.
+    $("alarm").hidden = !items.some(alerting);
   }
 
+  function alerting(inc) { return inc.status === "open" && inc.alert === true; }
+
   function card(inc) {
-    const item = el("li", "incident " + inc.status);
+    const item = el("li", "incident " + inc.status + (alerting(inc) ? " alerted" : ""));
     item.dataset.incident = inc.id;
     const where = inc.jurisdiction_resolved ? `${inc.force} ${inc.department} ${inc.operational_centre || ""}` : "";
     item.appendChild(el("h3", null, `${inc.priority.toUpperCase()} · ${T["kind_" + inc.kind] || inc.kind} · ${where}`));
     const badges = el("p");
     badges.appendChild(el("span", "badge " + inc.status, T["status_" + inc.status]));
     if (!inc.jurisdiction_resolved) badges.appendChild(el("span", "badge unresolved", T.unresolved));
+    if (inc.erased) badges.appendChild(el("span", "badge erased", T.erased));
     item.appendChild(badges);
     const meta = inc.status === "open"
       ? `${T.step} ${inc.step} · ${T["target_" + inc.target]} · ${T.deadline} ${time(inc.deadline_at)}`
@@ -82,22 +86,55 @@
   }
 
   function showDetail(detail) {
+    if (state.selected !== detail.id) { $("contact").replaceChildren(); $("contact").hidden = true; }
     state.selected = detail.id;
     state.incidents.set(detail.id, { ...state.incidents.get(detail.id), ...detail });
     const fields = $("detail-fields");
     fields.replaceChildren();
     const add = (label, value) => { fields.appendChild(el("dt", null, label)); fields.appendChild(el("dd", null, value)); };
     add(T.incidents, `${detail.priority.toUpperCase()} · ${T["kind_" + detail.kind] || detail.kind} · ${T["status_" + detail.status]}`);
-    if (detail.restricted) add(T.summary, T.restricted);
-    else {
+    add(T.danger, T["danger_" + detail.danger_level] || detail.danger_level);
+    if (detail.erased) add(T.summary, T.erased);
+    else if (detail.restricted) add(T.summary, T.restricted);
+    else if (detail.restricted === false) {
       add(T.summary, readable(detail.summary));
       add(T.location, detail.location_hint || "—");
       add(T.patrol_label, detail.patrol || "—");
       add(T.notes, (detail.notes || []).map((n) => `${n.author}: ${n.text}`).join("\n") || "—");
     }
     $("detail-error").textContent = "";
+    $("show-contact").hidden = Boolean(detail.erased);
+    $("jurisdiction-form").hidden = !(state.national && !detail.jurisdiction_resolved && detail.status !== "closed");
     $("detail").hidden = false;
     render();
+  }
+
+  function showContact(data) {
+    // How to reach her safely: every opening is audited server-side; nothing is kept once the detail changes.
+    const box = $("contact");
+    box.replaceChildren(el("h3", null, T.contact_heading));
+    const c = data.contact;
+    const list = el("dl");
+    const add = (label, value) => { list.appendChild(el("dt", null, label)); list.appendChild(el("dd", null, value)); };
+    if (!c) add(T.channel, T.contact_none);
+    else {
+      add(T.channel, T["channel_" + c.channel] || c.channel || "—");
+      if (c.phone) add(T.phone, c.phone);
+      add(T.safe_windows, (c.safe_windows || []).map((w) => `${w.start}–${w.end}`).join(", ") || T.safe_any);
+      add(T.voicemail, c.no_voicemail ? T.no_voicemail : T.voicemail_ok);
+      if (c.trusted_person_name || c.trusted_person_phone) {
+        add(T.trusted_person, [c.trusted_person_name, c.trusted_person_phone].filter(Boolean).join(" · "));
+      }
+    }
+    add(T.location, data.location_hint || "—");
+    box.appendChild(list);
+    box.hidden = false;
+  }
+
+  async function contact() {
+    const box = $("contact");
+    try { showContact(await call(`/v1/incidents/${state.selected}/contact`)); }
+    catch (e) { box.replaceChildren(el("p", "error", e.message)); box.hidden = false; }
   }
 
   async function show(id) {
@@ -122,17 +159,18 @@
     const msg = JSON.parse(event.data);
     if (msg.type === "hello") {
       $("who").textContent = `${T.connected_as} ${msg.alias} (${msg.force} ${msg.departments.join(", ")})`;
+      state.national = msg.departments.includes("*");
       $("who").hidden = false;
     } else if (msg.type === "snapshot") {
       state.incidents = new Map(msg.incidents.map((inc) => [inc.id, inc]));
       state.seq = msg.seq;
       render();
-      if (msg.incidents.some((inc) => inc.status === "open")) beep();
+      if (msg.incidents.some(alerting)) beep();
     } else if (msg.type === "incident") {
       state.incidents.set(msg.incident.id, { ...state.incidents.get(msg.incident.id), ...msg.incident });
       state.seq = Math.max(state.seq || 0, msg.seq);
       render();
-      if (msg.incident.status === "open") beep();
+      if (alerting(msg.incident)) beep();
     } else if (msg.type === "centres_changed") {
       refreshUnstaffed();
     } else if (msg.type === "error") {
@@ -174,6 +212,7 @@
     sessionStorage.removeItem(KEY);
     if (state.socket) state.socket.close();
     $("login").hidden = false; $("board").hidden = true; $("detail").hidden = true; $("logout").hidden = true;
+    $("contact").replaceChildren(); $("contact").hidden = true;
     $("who").hidden = true; $("alarm").hidden = true;
     status("");
   }
@@ -190,6 +229,9 @@
   submit("patrol-form", () => act(state.selected, "patrol", { unit: $("patrol").value }).then(() => { $("patrol").value = ""; }));
   submit("note-form", () => act(state.selected, "notes", { text: $("note").value }).then(() => { $("note").value = ""; }));
   submit("close-form", () => act(state.selected, "close", { outcome: $("outcome").value }));
+  submit("jurisdiction-form", () => act(state.selected, "jurisdiction",
+    { force: $("jurisdiction-force").value, department: $("jurisdiction-department").value.trim().toUpperCase() }));
+  $("show-contact").addEventListener("click", contact);
   $("logout").addEventListener("click", signOut);
   setInterval(() => { if (state.token) refreshUnstaffed(); }, 15000);
   const saved = sessionStorage.getItem(KEY);
