@@ -54,7 +54,8 @@ async def _settle_chat(conn: asyncpg.Connection, ref: str) -> None:
 async def incident_opened(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
     await conn.execute("""INSERT INTO incidents_open (ref, force, department, priority, opened_at)
                           VALUES ($1,$2,$3,$4,$5) ON CONFLICT (ref) DO UPDATE
-                          SET force=$2, department=$3, priority=$4, opened_at=$5""",
+                          SET force=$2, department=$3, priority=$4,
+                              opened_at=COALESCE(incidents_open.opened_at, $5)""",
                        p["ref"], p["force"], p["department"], p["priority"] or "p1", at)
     await _settle_incident(conn, p["ref"])
 
