@@ -7,30 +7,50 @@ get the same treatment. The policy allows no inline code, so the pages cannot be
 
 from __future__ import annotations
 
-PAGE_HEADERS = [
-    (b"cache-control", b"no-store"),
-    (b"pragma", b"no-cache"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"geolocation=(), camera=(), microphone=(), interest-cohort=()"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                  b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-]
+import re
+from collections.abc import Sequence
+
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def page_headers(form_action: Sequence[str] = ()) -> list[tuple[bytes, bytes]]:
+    """The headers every answer carries; `form_action` adds origins a page's forms may post to (a peer service)."""
+    for origin in form_action:
+        if not ORIGIN.match(origin):  # an origin only: anything else could widen or break the policy
+            raise ValueError(f"not an origin for form-action: {origin!r}")
+    targets = " ".join(["'self'", *form_action])
+    policy = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+              f"form-action {targets}; base-uri 'none'; frame-ancestors 'none'")
+    return [
+        (b"cache-control", b"no-store"),
+        (b"pragma", b"no-cache"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"permissions-policy", b"geolocation=(), camera=(), microphone=(), interest-cohort=()"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"content-security-policy", policy.encode()),
+    ]
+
+
+PAGE_HEADERS = page_headers()
 OWN_NAMES = {name for name, _ in PAGE_HEADERS} | {b"set-cookie"}
 
 
-def with_no_trace(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def with_no_trace(headers: list[tuple[bytes, bytes]],
+                  own: list[tuple[bytes, bytes]] = PAGE_HEADERS) -> list[tuple[bytes, bytes]]:
     """The answer's headers without cookies or competing caching and framing rules, plus ours."""
-    return [(k, v) for k, v in headers if k.lower() not in OWN_NAMES] + PAGE_HEADERS
+    return [(k, v) for k, v in headers if k.lower() not in OWN_NAMES] + own
 
 
 class NoTraceHeaders:
-    """ASGI middleware putting PAGE_HEADERS on every HTTP answer (the service app factory installs it)."""
+    """ASGI middleware putting the no-trace headers on every HTTP answer (the service app factory installs it).
 
-    def __init__(self, app):
-        self.app = app
+    A service whose pages post to a peer's public pages installs it once more, outermost, with that origin.
+    """
+
+    def __init__(self, app, form_action: Sequence[str] = ()):
+        self.app, self.headers = app, page_headers(form_action)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -38,7 +58,7 @@ class NoTraceHeaders:
 
         async def send_safely(message):
             if message["type"] == "http.response.start":
-                message["headers"] = with_no_trace(list(message.get("headers", [])))
+                message["headers"] = with_no_trace(list(message.get("headers", [])), self.headers)
             await send(message)
 
         await self.app(scope, receive, send_safely)

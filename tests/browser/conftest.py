@@ -1,4 +1,5 @@
-"""Intake and routing as processes, a neutral page to leave to, and one headless Chromium per test module."""
+"""Intake and routing as processes, a neutral page to leave to, a stand-in for the chat's page, and one headless
+Chromium per test module."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import asyncpg
 import pytest
@@ -41,11 +43,35 @@ class NeutralPage(BaseHTTPRequestHandler):
         pass
 
 
+class ChatStandIn(BaseHTTPRequestHandler):
+    """Where intake's start-chat forms post in these tests: it keeps each form it receives (the chat's own page
+    is tested with the chat service)."""
+
+    received: list[dict] = []
+
+    def do_POST(self):
+        length = int(self.headers.get("content-length", "0"))
+        fields = parse_qs(self.rfile.read(length).decode())
+        type(self).received.append({"path": self.path, **{k: v[0] for k, v in fields.items()}})
+        body = b"<!doctype html><title>Chat</title><h1 id='chat-page'>Chat</h1>"
+        self.send_response(200)
+        self.send_header("content-type", "text/html; charset=utf-8")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
 @dataclass(frozen=True)
 class Site:
     url: str
     exit_url: str
     database_url: str
+    chat_url: str = ""
+    chat_forms: list = ()  # what the chat stand-in received, in order
+    keyring: object = None  # intake's, to open the tickets the chat would redeem
 
     def query(self, sql: str, *args):
         """One value from intake's database, read in a thread of its own so no test event loop is disturbed."""
@@ -71,16 +97,27 @@ def exit_url():
 
 
 @pytest.fixture(scope="module")
-def site(isolated_module, exit_url):
+def chat_url():
+    handler = type("Chat", (ChatStandIn,), {"received": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", handler.received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(isolated_module, exit_url, chat_url):
     routing_port, intake_port = free_port(), free_port()
     routing = ServiceProcess("routing", isolated_module.env(RoutingSettings, routing_port), routing_port)
     env = {**isolated_module.env(IntakeSettings, intake_port), "RELAIS_INTAKE_EXIT_URL": exit_url,
-           "RELAIS_INTAKE_ROUTING_URL": routing.url}
+           "RELAIS_INTAKE_ROUTING_URL": routing.url, "RELAIS_INTAKE_CHAT_PUBLIC_URL": chat_url[0]}
     intake = ServiceProcess("intake", env, intake_port)
     try:
         routing.wait_ready()
         intake.wait_ready()
-        yield Site(intake.url, exit_url, isolated_module.settings(IntakeSettings).service_database_url)
+        settings = isolated_module.settings(IntakeSettings)
+        yield Site(intake.url, exit_url, settings.service_database_url, *chat_url, keyring=settings.keyring())
     finally:
         intake.stop()
         routing.stop()

@@ -76,6 +76,9 @@ def test_a_report_from_a_phone_gets_its_receipt_once_then_help(phone, site, shoo
     phone.wait_for_selector("#receipt-view", state="visible")
     code = phone.inner_text("#receipt-code [aria-hidden=true]")
     assert re.fullmatch(r"[0-9]{4} [0-9]{4} [0-9]{4} [0-9]{4}", code), code
+    assert phone.inner_text("#receipt") == code
+    assert phone.inner_text("#start-chat") == "Parler à un agent maintenant"  # the way to the chat, vouched for
+    assert phone.input_value("#chat-form input[name=ticket]")
     assert phone.locator("#report-form").count() == 0  # the answers left the page with the report
     assert phone.is_hidden("#error-summary") or phone.locator("#error-summary").count() == 0
     shoot(phone, "04-receipt")
@@ -84,6 +87,7 @@ def test_a_report_from_a_phone_gets_its_receipt_once_then_help(phone, site, shoo
     assert phone.locator("#receipt-view").count() == 0 and code.replace(" ", "") not in phone.content()
     assert phone.inner_text("#national-list .number >> nth=0") == "17"
     assert phone.is_visible("#emergency-note")
+    assert phone.is_visible("#start-chat")  # still at hand once the code is gone
     shoot(phone, "05-orientation", full_page=True)
     assert phone.evaluate("history.length") == entries  # the whole visit is one history entry
     assert phone.evaluate(NO_TRACE) == [0, 0, ""] and phone.context.cookies() == []

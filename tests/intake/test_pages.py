@@ -1,9 +1,12 @@
 """The public reporting page, server side: languages, labels, the exit, partners and the no-JavaScript fallback."""
 
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
+
+from relais_shared import tickets
 
 pytestmark = pytest.mark.integration
 FOCUSABLE = {"a", "button", "input", "select", "textarea", "summary"}
@@ -136,3 +139,75 @@ async def test_a_report_sent_without_javascript_shows_its_receipt(intake):
     assert 'id="lang-switch"' not in answer.text  # switching language would lose the code
     row = await app.state.runtime.pool.fetchrow("SELECT role, category, contact_channel FROM reports")
     assert dict(row) == {"role": "witness", "category": "sexual_harassment", "contact_channel": "phone"}
+
+
+def hidden(page: Page, form_id: str) -> dict:
+    """The hidden fields of one form of the page."""
+    fields, inside = {}, False
+    for tag, attrs in page.tags:
+        if tag == "form":
+            inside = attrs.get("id") == form_id
+        elif inside and tag == "input" and attrs.get("type") == "hidden":
+            fields[attrs["name"]] = attrs["value"]
+    return fields
+
+
+async def test_talk_now_asks_the_commune_when_needed_then_gives_the_receipt_and_the_way_to_the_chat(intake):
+    app, client = intake
+    home = Page((await client.get("/en")).text)
+    assert home.by_id("talk-now")["href"] == "/en/talk" and home.by_id("come-back")["href"] == "/en/come-back"
+    assert Page((await client.get("/")).text).by_id("talk-now")["href"] == "/parler"
+    form = await client.get("/parler")
+    assert form.status_code == 200 and "Parler à un agent maintenant" in form.text
+    assert "form-action 'self' http://127.0.0.1:8003;" in form.headers["content-security-policy"]
+    choose = await client.post("/parler", data={"postal_code": "35760", "category": "rape", "lang": "fr"})
+    assert choose.status_code == 422 and "choisissez la vôtre" in choose.text
+    assert {o["value"] for o in Page(choose.text).find("option")} >= {"35189", "35278"}
+    ready = await client.post("/parler", data={"postal_code": "35760", "insee": "35189", "category": "rape",
+                                               "lang": "fr"})
+    assert ready.status_code == 200, ready.text
+    page = Page(ready.text)
+    digits = re.findall(r'<span class="group">([0-9]{4})</span>', ready.text)
+    assert len("".join(digits)) == 16 and page.by_id("receipt") and "Notez ce code" in ready.text
+    assert page.by_id("chat-form")["action"] == "http://127.0.0.1:8003/chat" and page.by_id("start-chat")
+    chat = hidden(page, "chat-form")
+    ticket = tickets.redeem(app.state.intake.keyring, chat["ticket"])
+    assert chat["lang"] == "fr" and ticket.level == "orange" and ticket.category == "rape"
+    assert (ticket.jurisdiction.force, ticket.jurisdiction.insee) == ("GN", "35189")
+    row = await app.state.runtime.pool.fetchrow("SELECT id, mode FROM reports")
+    assert row["id"] == ticket.report_id and row["mode"] == "chat"
+    english = await client.post("/en/talk", data={"postal_code": "999", "category": "", "lang": "en"})
+    assert english.status_code == 422 and "exactly 5 digits" in english.text and "Choose what happened" in english.text
+
+
+async def test_come_back_with_the_receipt_answer_erase_and_a_wrong_receipt_takes_as_long(intake):
+    app, client = intake
+    accepted = (await client.post("/v1/reports", json={"role": "victim", "category": "sexual_harassment",
+                                                       "postal_code": "35690", "occurred": "today"})).json()
+    receipt = accepted["receipt"]
+    spaced = " ".join(receipt[i:i + 4] for i in range(0, 16, 4))
+    floor = app.state.intake.settings.receipt_answer_seconds
+    started = time.monotonic()
+    wrong = await client.post("/retour", data={"receipt": "1234 5678 9012 3456", "lang": "fr"})
+    assert time.monotonic() - started >= floor
+    assert wrong.status_code == 404 and "Aucun signalement ne correspond à ce code" in wrong.text
+    started = time.monotonic()
+    seen = await client.post("/retour", data={"receipt": spaced, "lang": "fr"})
+    assert time.monotonic() - started >= floor and seen.status_code == 200
+    page = Page(seen.text)
+    assert page.by_id("status")["data-status"] in {"received", "routed"} and "set-cookie" not in seen.headers
+    assert hidden(page, "reply-form")["receipt"] == receipt and receipt not in str(seen.url)
+    await app.state.runtime.pool.execute("UPDATE reports SET level = 'orange'")  # as a unit raising it would
+    assert tickets.redeem(app.state.intake.keyring, hidden(page, "chat-form")["ticket"]).level == "blue"
+    replied = await client.post("/retour/repondre", data={"receipt": receipt, "lang": "fr", "text": "Le matin."})
+    assert "Votre message est envoyé." in replied.text and "Le matin." in replied.text
+    ticket = tickets.redeem(app.state.intake.keyring, hidden(Page(replied.text), "chat-form")["ticket"])
+    assert ticket.level == "orange"  # the report's level now, not the one it started with
+    confirm = await client.post("/retour/effacer", data={"receipt": receipt, "lang": "fr"})
+    assert "Effacer définitivement" in confirm.text and hidden(Page(confirm.text), "erase-confirm-form")["confirm"]
+    erased = await client.post("/retour/effacer", data={"receipt": receipt, "lang": "fr", "confirm": "yes"})
+    assert 'id="erased"' in erased.text
+    again = await client.post("/en/come-back", data={"receipt": receipt, "lang": "en"})
+    assert again.status_code == 404 and "No report matches this code" in again.text
+    malformed = await client.post("/retour", data={"receipt": "12 34", "lang": "fr"})
+    assert malformed.status_code == 422 and "exactement 16 chiffres" in malformed.text

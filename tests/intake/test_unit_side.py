@@ -1,13 +1,16 @@
 """The unit side of reports: scope by force and department, orange clearance, audit, level only raised."""
 
+import uuid
 from pathlib import Path
 
 import pytest
 
+from relais_intake import handlers
 from relais_intake.app import create_app
+from relais_shared import contracts
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
-from tests.support import running_app, wait_until
+from tests.support import EventTap, running_app, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -88,3 +91,26 @@ async def test_a_level_is_raised_with_a_reason_and_never_lowered(unit):
     assert row["reason"] == "violences sexuelles" and row["details"] == {"from": "blue", "to": "orange"}
     uncleared = bearer(settings, orange_clearance=False)
     assert (await client.get(f"/v1/unit/reports/{created['id']}", headers=uncleared)).json()["restricted"]
+
+
+async def test_the_unit_closes_a_report_once_she_sees_it_closed_and_routing_cannot_reopen_it(unit, isolated):
+    app, client, settings = unit
+    created = await routed_report(app, client)
+    path = f"/v1/unit/reports/{created['id']}/close"
+    assert (await client.post(path, headers=bearer(settings, departments=("72",)),
+                              json={"outcome": "complaint_filed"})).status_code == 404
+    assert (await client.post(path, headers=bearer(settings), json={"outcome": "Plainte déposée"})).status_code == 422
+    async with EventTap(isolated.servers.amqp_url, isolated.namespace, "report.closed") as tap:
+        closed = await client.post(path, headers=bearer(settings), json={"outcome": "complaint_filed"})
+        event = (await tap.wait_for(1))[0]["payload"]
+    assert closed.json() == {"status": "closed"}
+    assert event == {"report_id": created["id"], "outcome": "complaint_filed", "force": "GN", "department": "35"}
+    assert (await client.post(path, headers=bearer(settings), json={"outcome": "oriented"})).status_code == 409
+    pool = app.state.runtime.pool
+    late = contracts.ReportUnroutable(report_id=uuid.UUID(created["id"]), reason="no_competence", postal_code="35690")
+    async with pool.acquire() as conn:
+        await handlers.on_report_unroutable(late, conn=conn)
+    seen = (await client.post("/v1/receipts/report", json={"receipt": created["receipt"]})).json()
+    assert seen["status"] == "closed"
+    row = await pool.fetchrow("SELECT actor_sub, details FROM audit_log WHERE action = 'report.closed'")
+    assert row["actor_sub"] == "gn-35-7" and row["details"] == {"outcome": "complaint_filed"}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from relais_intake import api, handlers, pages, retention, unit_api
+from relais_intake import api, chat_link, come_back, handlers, pages, retention, talk, unit_api
 from relais_intake.security import SafetyMiddleware
 from relais_intake.service import Intake
 from relais_intake.settings import IntakeSettings
 from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
+from relais_shared.notrace import NoTraceHeaders
 from relais_shared.ratelimit import RateLimiter
 from relais_shared.runtime import ServiceRuntime
 
@@ -38,8 +39,13 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                              on_stopping=intake.close)
     app.state.intake = intake
     pages.install(app)
+    talk.install(app)
+    come_back.install(app)
     secret = settings.secret_key.get_secret_value()
     app.state.report_limiter = RateLimiter(secret, settings.reports_per_hour)
     app.state.receipt_limiter = RateLimiter(secret + "/receipts", settings.receipt_attempts_per_hour)
+    if chat_origin := chat_link.other_origin(settings.chat_public_url):
+        # The start-chat forms post to the chat's own host: the pages' policy must let them, and only there.
+        app.add_middleware(NoTraceHeaders, form_action=(chat_origin,))
     app.add_middleware(SafetyMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -6,11 +6,15 @@ import asyncpg
 
 from relais_shared import contracts
 
+# A routing result that arrives late changes nothing for a report she erased or the unit already closed:
+# an erased report must never come back to officers' lists.
+STILL_OPEN = "status NOT IN ('erased', 'closed')"
+
 
 async def on_report_routed(event: contracts.ReportRouted, *, conn: asyncpg.Connection, **_) -> None:
-    """Record the competent force, unit and centre on the report."""
+    """Record the competent force, unit and centre on the report (from routing or from national triage)."""
     await conn.execute(
-        "UPDATE reports SET status = 'routed', routing = $2, routed_at = now() WHERE id = $1",
+        f"UPDATE reports SET status = 'routed', routing = $2, routed_at = now() WHERE id = $1 AND {STILL_OPEN}",
         event.report_id, event.model_dump(mode="json", exclude={"report_id"}),
     )
 
@@ -18,6 +22,6 @@ async def on_report_routed(event: contracts.ReportRouted, *, conn: asyncpg.Conne
 async def on_report_unroutable(event: contracts.ReportUnroutable, *, conn: asyncpg.Connection, **_) -> None:
     """Mark the report as sent to national triage, with the reason."""
     await conn.execute(
-        "UPDATE reports SET status = 'unroutable', routing = $2, routed_at = now() WHERE id = $1",
+        f"UPDATE reports SET status = 'unroutable', routing = $2, routed_at = now() WHERE id = $1 AND {STILL_OPEN}",
         event.report_id, event.model_dump(mode="json", exclude={"report_id"}),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from relais_intake import i18n_pages
+
 LANGS = ("fr", "en")
 
 FR = {
@@ -91,6 +93,7 @@ FR = {
     "national": "Numéros nationaux",
     "local": "Près de chez vous",
     "footer": "Relais ne dépose aucun cookie et ne garde rien sur votre appareil.",
+    **i18n_pages.FR,
 }
 
 EN = {
@@ -179,6 +182,7 @@ EN = {
     "national": "National numbers",
     "local": "Near you",
     "footer": "Relais sets no cookie and keeps nothing on your device.",
+    **i18n_pages.EN,
 }
 
 # What the script needs in the person's language; `{n}` and `{max}` are filled in by the script.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import asyncpg
 import structlog
@@ -13,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from relais_intake import i18n
+from relais_intake import chat_link, i18n
 from relais_intake.routing_client import PostalCodeRejected, RoutingUnavailable
 from relais_intake.schemas import ReportAccepted, ReportIn
 from relais_intake.service import ReportProblems
@@ -23,6 +25,10 @@ from relais_shared.validation import person_messages
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+try:
+    LOCAL_TIME = ZoneInfo("Europe/Paris")
+except ZoneInfoNotFoundError:  # an image without time zone data: UTC, still a clear time
+    LOCAL_TIME = UTC
 router = APIRouter(include_in_schema=False)
 SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 UNAVAILABLE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
@@ -72,7 +78,7 @@ async def signaler(request: Request):
     values = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     lang = "en" if values.get("lang") == "en" else "fr"
     t = i18n.texts(lang)
-    if not _allowed(request):
+    if not allowed(request):
         return await _form_again(request, values, lang, general=t["too_many"], status=429)
     try:
         accepted = await request.app.state.intake.accept(ReportIn.model_validate(report_data(values)))
@@ -85,7 +91,7 @@ async def signaler(request: Request):
         log.warning("intake.page_submit_unavailable", error=type(exc).__name__)
         return await _form_again(request, values, lang, general=t["unavailable"], status=503)
     return render(request, "receipt.html", lang, values.get("partner"), accepted=emergency_first(accepted),
-                  groups=[accepted.receipt[i:i + 4] for i in range(0, len(accepted.receipt), 4)])
+                  groups=groups_of(accepted.receipt), ticket=accepted.chat_ticket)
 
 
 async def _entry(request: Request, lang: str, slug: str | None):
@@ -118,12 +124,12 @@ async def _form_again(request: Request, values: dict, lang: str, problems=(), ge
     errors = dict(sorted(errors.items(), key=lambda item: FIELD_KEYS.index(item[0])))
     context = form_context(request, lang, values, errors=errors, others=others, submitted=True)
     if "postal_code" not in errors:
-        context["communes"] = await _communes(request, values.get("postal_code", "").strip())
+        context["communes"] = await communes_to_choose(request, values.get("postal_code", "").strip())
     slug = values.get("partner") if SLUG.match(values.get("partner", "")) else None
     return render(request, "form.html", lang, slug, status=status, **context)
 
 
-async def _communes(request: Request, postal_code: str) -> list:
+async def communes_to_choose(request: Request, postal_code: str) -> list:
     """The communes to choose from, when the code needs a choice; none when routing cannot say."""
     if not re.fullmatch(r"[0-9]{5}", postal_code):
         return []
@@ -147,9 +153,23 @@ def render(request: Request, template: str, lang: str, slug: str | None, status:
     """A page in `lang`, with the exit and a language switch that keeps the partner path."""
     partner_path = f"/p/{slug}" if slug and SLUG.match(slug) else ""
     switch_url = (partner_path or "/") if lang == "en" else f"/en{partner_path}"
-    base = {"lang": lang, "t": i18n.texts(lang), "exit_url": request.app.state.intake.exit_url,
-            "switch_url": switch_url}
+    intake = request.app.state.intake
+    base = {"lang": lang, "t": i18n.texts(lang), "exit_url": intake.exit_url, "switch_url": switch_url,
+            "chat_action": chat_link.chat_action(intake.settings.chat_public_url)}
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+
+
+def local_time(moment: str) -> str:
+    """`2026-11-28T02:04+00:00` → `28/11/2026 03:04`: how a person in France reads a time."""
+    return datetime.fromisoformat(moment).astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")
+
+
+templates.env.filters["local_time"] = local_time
+
+
+def groups_of(receipt: str) -> list[str]:
+    """`1234567890123456` → four groups of four digits, easier to copy by hand."""
+    return [receipt[i:i + 4] for i in range(0, len(receipt), 4)]
 
 
 def field_key(field: str) -> str:
@@ -163,10 +183,10 @@ def emergency_first(accepted: ReportAccepted) -> ReportAccepted:
     return accepted.model_copy(update={"orientation": accepted.orientation.model_copy(update={"national": national})})
 
 
-def _allowed(request: Request) -> bool:
+def allowed(request: Request, limiter_name: str = "report_limiter") -> bool:
     """The API's hourly allowance applies to the fallback too, or it would be a way around it."""
     address = client_address(request.scope, request.app.state.intake.settings.trusted_proxy_hops)
-    return request.app.state.report_limiter.allow(address)
+    return getattr(request.app.state, limiter_name).allow(address)
 
 
 def report_data(values: dict) -> dict:

@@ -6,7 +6,9 @@ import uuid
 
 import asyncpg
 
+from relais_intake.chat_link import COLUMNS
 from relais_intake.schemas import MessageOut, ReceiptView
+from relais_shared import contracts, outbox
 from relais_shared.crypto import Keyring
 
 
@@ -16,12 +18,18 @@ def message_context(report_id: uuid.UUID) -> str:
 
 async def find_report(conn: asyncpg.Connection, receipt_hash: bytes) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        "SELECT id, status, created_at, routing FROM reports WHERE receipt_hash = $1 AND erased_at IS NULL",
-        receipt_hash)
+        f"SELECT {COLUMNS}, created_at FROM reports WHERE receipt_hash = $1 AND erased_at IS NULL", receipt_hash)
 
 
 async def view(conn: asyncpg.Connection, keyring: Keyring, receipt_hash: bytes) -> ReceiptView | None:
     """The report's status and its conversation with the unit, or None when no report has this receipt."""
+    found = await lookup(conn, keyring, receipt_hash)
+    return found[1] if found else None
+
+
+async def lookup(conn: asyncpg.Connection, keyring: Keyring,
+                 receipt_hash: bytes) -> tuple[asyncpg.Record, ReceiptView] | None:
+    """The report's row (for a chat ticket) and what its holder may see."""
     report = await find_report(conn, receipt_hash)
     if report is None:
         return None
@@ -31,8 +39,8 @@ async def view(conn: asyncpg.Connection, keyring: Keyring, receipt_hash: bytes) 
     messages = [MessageOut(author=r["author"], text=keyring.open(r["body_sealed"], context=context).decode(),
                            at=r["created_at"].isoformat(timespec="minutes")) for r in rows]
     routing = report["routing"] or {}
-    return ReceiptView(status=report["status"], received_on=report["created_at"].date(),
-                       force=routing.get("force"), unit_name=routing.get("unit_name"), messages=messages)
+    return report, ReceiptView(status=report["status"], received_on=report["created_at"].date(),
+                               force=routing.get("force"), unit_name=routing.get("unit_name"), messages=messages)
 
 
 async def add_message(conn: asyncpg.Connection, keyring: Keyring, receipt_hash: bytes, text: str) -> bool:
@@ -46,7 +54,10 @@ async def add_message(conn: asyncpg.Connection, keyring: Keyring, receipt_hash: 
 
 
 async def erase(conn: asyncpg.Connection, receipt_hash: bytes) -> bool:
-    """Erase on request: content, contact and messages go; the receipt stops working. Codes stay for counts."""
+    """Erase on request: content, contact and messages go; the receipt stops working. Codes stay for counts.
+
+    report.erased leaves in the same transaction, so every other service forgets the case too.
+    """
     async with conn.transaction():
         report = await find_report(conn, receipt_hash)
         if report is None:
@@ -56,6 +67,7 @@ async def erase(conn: asyncpg.Connection, receipt_hash: bytes) -> bool:
             """UPDATE reports SET text_sealed = NULL, location_sealed = NULL, contact_sealed = NULL,
                    danger_answers = '{}', receipt_hash = NULL, status = 'erased', erased_at = now() WHERE id = $1""",
             report["id"])
+        await outbox.add(conn, contracts.ReportErased(report_id=report["id"]))
     return True
 
 

@@ -6,7 +6,8 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from relais_intake.categories import Category
 
@@ -48,15 +49,20 @@ class ContactPreferences(Strict):
 
 
 class ReportIn(Strict):
-    """A report by a victim or a witness."""
+    """A report by a victim or a witness, or (mode "chat") the few answers that open a conversation."""
 
-    role: Literal["victim", "witness"] = Field(examples=["victim"])
+    # First, so the rules of the fields below can tell which kind of report this is.
+    mode: Literal["report", "chat"] = Field(default="report", description="chat: she asked to talk with an officer "
+                                            "now; only the category and the place are needed")
+    role: Literal["victim", "witness"] | None = Field(default=None, validate_default=True, examples=["victim"],
+                                                      description="Required for a written report")
     category: Category = Field(examples=["domestic_violence"])
     postal_code: str = Field(pattern=r"^[0-9]{5}$", examples=["35000"])
     insee: str | None = Field(default=None, pattern=r"^([0-9]{5}|2[AB][0-9]{3})$",
                               description="The commune, required when the postal code covers communes of "
                                           "different forces or units", examples=["35238"])
-    occurred: Literal["ongoing", "today", "this_week", "this_month", "older"] = Field(examples=["this_week"])
+    occurred: Literal["ongoing", "today", "this_week", "this_month", "older"] | None = Field(
+        default=None, validate_default=True, examples=["this_week"], description="Required for a written report")
     occurred_on: date | None = Field(default=None, examples=["2026-11-20"])
     location_hint: str | None = Field(default=None, max_length=200, description="Optional coarse location")
     text: str = Field(default="", max_length=TEXT_LIMIT, description="What happened, in the reporter's words")
@@ -66,6 +72,14 @@ class ReportIn(Strict):
     contact: ContactPreferences = Field(default_factory=ContactPreferences)
     partner: str | None = Field(default=None, pattern=r"^[a-z0-9-]{2,40}$", examples=["je-signale-carrefour"])
     lang: Literal["fr", "en"] = "fr"
+
+    @field_validator("role", "occurred")
+    @classmethod
+    def _needed_for_a_report(cls, value, info: ValidationInfo):
+        # Asked of a written report only: a person who wants to talk now is not questioned first.
+        if value is None and info.data.get("mode", "report") == "report":
+            raise PydanticCustomError("missing", "Field required")
+        return value
 
 
 class Resource(BaseModel):
@@ -87,6 +101,8 @@ class ReportAccepted(BaseModel):
     danger_level: Literal["standard", "high", "severe"]
     emergency: bool = Field(description="An emergency was raised to the competent operational centre")
     orientation: Orientation
+    chat_ticket: str = Field(description="Opaque and short-lived: posted with `lang` to the chat's /chat page, it "
+                                         "opens a conversation about this report at its level and jurisdiction")
 
 
 class ReceiptIn(Strict):

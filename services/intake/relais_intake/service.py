@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from relais_intake import danger
+from relais_intake import chat_link, danger
 from relais_intake.categories import level_of
 from relais_intake.orientation import orientation_for
 from relais_intake.partners import get_active_partner
@@ -14,6 +14,7 @@ from relais_intake.routing_client import PostalCodeRejected, RoutingClient, Rout
 from relais_intake.schemas import ReportAccepted, ReportIn
 from relais_intake.settings import IntakeSettings
 from relais_intake.store import insert_report
+from relais_shared.contracts import Jurisdiction
 from relais_shared.crypto import Keyring
 from relais_shared.runtime import ServiceRuntime
 
@@ -48,7 +49,9 @@ class Intake:
 
     async def accept(self, report: ReportIn) -> ReportAccepted:
         """Store the report with its events; once this returns, nothing can lose it."""
-        problems = report.contact.problems() + _date_problems(report) + await self._commune_problems(report)
+        # One question to routing: its answer checks the commune and is stamped on the events.
+        commune_problems, jurisdiction = await self._commune(report)
+        problems = report.contact.problems() + _date_problems(report) + commune_problems
         try:
             assessment = danger.assess(report.danger_answers, self.questionnaire)
         except danger.UnknownQuestionError:
@@ -60,26 +63,31 @@ class Intake:
             report = report.model_copy(update={"partner": None})  # a revoked partner is simply not recorded
         receipt = new_receipt()
         report_id = uuid.uuid4()
-        emergency = await insert_report(self, report_id, report, assessment, await self.hasher.hash(receipt))
-        # Routing has not answered yet: the code's department is close enough for local associations.
-        orientation = orientation_for(report.category, _department_guess(report.postal_code), report.lang)
-        return ReportAccepted(id=report_id, receipt=receipt, level=level_of(report.category),
-                              danger_level=assessment.level, emergency=emergency, orientation=orientation)
+        receipt_hash = await self.hasher.hash(receipt)
+        emergency = await insert_report(self, report_id, report, assessment, receipt_hash, jurisdiction)
+        department = jurisdiction.department if jurisdiction else _department_guess(report.postal_code)
+        orientation = orientation_for(report.category, department, report.lang)
+        level = level_of(report.category)
+        ticket = chat_link.ticket_at_receipt(self.keyring, report_id, report.category, level, assessment.level,
+                                             jurisdiction, report.lang)
+        return ReportAccepted(id=report_id, receipt=receipt, level=level, danger_level=assessment.level,
+                              emergency=emergency, orientation=orientation, chat_ticket=ticket)
 
-    async def _commune_problems(self, report: ReportIn) -> list[Problem]:
+    async def _commune(self, report: ReportIn) -> tuple[list[Problem], Jurisdiction | None]:
+        """Problems with the place, and who is competent there when routing could tell."""
         try:
             answer = await self.routing.communes(report.postal_code)
         except RoutingUnavailable:
-            return []  # never refuse a report because routing is down: routing catches up from the outbox
+            return [], None  # never refuse a report because routing is down: routing catches up from the outbox
         except PostalCodeRejected as rejected:
-            return [("postal_code", rejected.detail, rejected.detail_fr)]
+            return [("postal_code", rejected.detail, rejected.detail_fr)], None
         if report.insee is not None and not answer.has(report.insee):
             return [("insee", "This commune does not have this postal code.",
-                     "Cette commune n'a pas ce code postal.")]
+                     "Cette commune n'a pas ce code postal.")], None
         if report.insee is None and answer.must_choose:
             return [("insee", "This postal code covers several communes: choose yours.",
-                     "Ce code postal couvre plusieurs communes : choisissez la vôtre.")]
-        return []
+                     "Ce code postal couvre plusieurs communes : choisissez la vôtre.")], None
+        return [], answer.jurisdiction(report.insee)
 
     async def close(self) -> None:
         await self.routing.close()

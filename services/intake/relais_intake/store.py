@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from typing import TYPE_CHECKING
@@ -10,8 +9,7 @@ from typing import TYPE_CHECKING
 from relais_intake.categories import level_of
 from relais_intake.schemas import ReportIn
 from relais_shared import contracts, outbox
-
-CALLBACK_CATEGORIES = frozenset({"domestic_violence", "intra_family_violence"})
+from relais_shared.sealing import seal_field
 
 if TYPE_CHECKING:
     from relais_intake.danger import Assessment
@@ -24,7 +22,7 @@ def sealed_context(column: str, report_id: uuid.UUID) -> str:
 
 
 async def insert_report(intake: Intake, report_id: uuid.UUID, report: ReportIn, assessment: Assessment,
-                        receipt_hash: bytes) -> bool:
+                        receipt_hash: bytes, jurisdiction: contracts.Jurisdiction | None) -> bool:
     """Insert the report and queue its events; returns whether an emergency was raised."""
     ring, level = intake.keyring, level_of(report.category)
 
@@ -33,54 +31,51 @@ async def insert_report(intake: Intake, report_id: uuid.UUID, report: ReportIn, 
 
     contact = report.contact.model_dump_json() if report.contact.channel != "none" else None
     emergency = report.danger_now or assessment.level == "severe"
+    stamp = jurisdiction.model_dump(mode="json") if jurisdiction else None
     async with intake.runtime.pool.acquire() as conn, conn.transaction():
         await conn.execute(
             """INSERT INTO reports (id, postal_code, insee, category, level, danger_now, role, occurred, occurred_on,
                    text_sealed, location_sealed, contact_sealed, contact_channel, danger_level, danger_answers,
-                   partner, receipt_hash, lang)
-               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)""",
+                   partner, receipt_hash, lang, jurisdiction, mode)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)""",
             report_id, report.postal_code, report.insee, report.category, level, report.danger_now, report.role,
             report.occurred, report.occurred_on, seal("text", report.text), seal("location", report.location_hint),
             seal("contact", contact), report.contact.channel, assessment.level, report.danger_answers,
-            report.partner, receipt_hash, report.lang,
+            report.partner, receipt_hash, report.lang, stamp, report.mode,
         )
+        # Every category: whoever accepted a call-back reaches the follow-up cell, not only domestic violence.
+        followup_contact = seal_field(ring, contact, context=f"followup.contact:{report_id}") if contact else None
         await outbox.add(conn, contracts.ReportReceived(
             report_id=report_id, postal_code=report.postal_code, insee=report.insee, category=report.category,
             level=level, danger_now=report.danger_now, danger_level=assessment.level, partner=report.partner,
-            role=report.role, callback_accepted=contact is not None,
-            contact=_contact_for_followup(ring, report_id, report, contact),
+            role=report.role, callback_accepted=contact is not None, contact=followup_contact,
+            jurisdiction=jurisdiction, mode=report.mode,
         ))
         if emergency:
-            await outbox.add(conn, _emergency(ring, report_id, report, assessment, level))
+            await outbox.add(conn, _emergency(ring, report_id, report, assessment, level, contact, jurisdiction))
     return emergency
 
 
-def _contact_for_followup(ring, report_id: uuid.UUID, report: ReportIn, contact: str | None) -> contracts.Sealed | None:
-    """Only the follow-up cells need to reach her, and only for domestic and intra-family violence."""
-    if contact is None or report.category not in CALLBACK_CATEGORIES:
-        return None
-    context = f"followup.contact:{report_id}"
-    return contracts.Sealed(context=context, blob=_text(ring.seal(contact, context=context)))
-
-
-def _emergency(ring, report_id, report: ReportIn, assessment: Assessment, level: str) -> contracts.EmergencyRaised:
-    """The emergency carries codes in clear and the dispatcher's summary sealed, never the free text."""
+def _emergency(ring, report_id, report: ReportIn, assessment: Assessment, level: str, contact: str | None,
+               jurisdiction: contracts.Jurisdiction | None) -> contracts.EmergencyRaised:
+    """Codes and routing's answer in clear; the summary, the place and how to reach her sealed for dispatchers."""
     emergency_id = uuid.uuid4()
     summary = json.dumps({"category": report.category, "role": report.role, "danger_level": assessment.level,
                           "risk_factors": list(assessment.reasons), "occurred": report.occurred})
-    context = f"escalation.emergency:{emergency_id}"
-    sealed = contracts.Sealed(context=context, blob=_text(ring.seal(summary, context=context)))
-    location = None
-    if report.location_hint:
-        location_context = f"escalation.location:{emergency_id}"
-        location = contracts.Sealed(context=location_context,
-                                    blob=_text(ring.seal(report.location_hint, context=location_context)))
+
+    def sealed(purpose: str, value: str | None) -> contracts.Sealed | None:
+        return seal_field(ring, value, context=f"escalation.{purpose}:{emergency_id}") if value else None
+
+    where = jurisdiction.model_dump(include={"force", "department", "operational_centre"}) if jurisdiction else {}
     return contracts.EmergencyRaised(
         emergency_id=emergency_id, source="intake", kind="danger_now" if report.danger_now else "severe_assessment",
         priority="p1" if report.danger_now else "p2", report_id=report_id, level=level,
-        postal_code=report.postal_code, insee=report.insee, summary=sealed, location_hint=location,
+        postal_code=report.postal_code, insee=(jurisdiction and jurisdiction.insee) or report.insee, **where,
+        summary=sealed("emergency", summary), location_hint=sealed("location", report.location_hint),
+        contact=sealed("contact", contact), danger_level=_case_danger(report, assessment),
     )
 
 
-def _text(blob: bytes) -> str:
-    return base64.urlsafe_b64encode(blob).decode()
+def _case_danger(report: ReportIn, assessment: Assessment) -> str:
+    """In danger right now is the highest danger whatever the answers: the follow-up cell must know it."""
+    return "severe" if report.danger_now else assessment.level

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from relais_intake import receipt_access
 from relais_intake.store import sealed_context
-from relais_shared import audit
+from relais_shared import audit, contracts, outbox
 from relais_shared.identity import Operator
 from relais_shared.operators import not_found, require
 
@@ -32,6 +32,7 @@ class ReportLine(BaseModel):
     force: str | None
     received_at: str
     left_by_exit: bool
+    mode: Literal["report", "chat"] = Field(description="chat: she asked to talk now and wrote no report")
 
 
 class ReportDetail(ReportLine):
@@ -46,6 +47,11 @@ class ReplyIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
 
 
+class CloseIn(BaseModel):
+    # A code, never free text: it travels on report.closed (counts by outcome in stats).
+    outcome: str = Field(pattern=r"^[a-z][a-z0-9_]{1,63}$", examples=["complaint_filed", "oriented", "no_follow_up"])
+
+
 class LevelIn(BaseModel):
     level: Literal["orange", "blue"]
     reason: str = Field(min_length=3, max_length=300)
@@ -53,13 +59,14 @@ class LevelIn(BaseModel):
 
 SELECT = """SELECT id, category, level, status, danger_level, routing->>'department' AS department,
                    routing->>'force' AS force, created_at, left_by_exit_at IS NOT NULL AS left_by_exit,
-                   text_sealed, location_sealed, contact_sealed FROM reports"""
+                   text_sealed, location_sealed, contact_sealed, mode FROM reports"""
 
 
 def _line(row) -> dict:
     return {"id": row["id"], "category": row["category"], "level": row["level"], "status": row["status"],
             "danger_level": row["danger_level"], "department": row["department"], "force": row["force"],
-            "received_at": row["created_at"].isoformat(timespec="minutes"), "left_by_exit": row["left_by_exit"]}
+            "received_at": row["created_at"].isoformat(timespec="minutes"), "left_by_exit": row["left_by_exit"],
+            "mode": row["mode"]}
 
 
 async def _in_scope(conn, who: Operator, report_id: uuid.UUID):
@@ -132,3 +139,22 @@ async def raise_level(report_id: uuid.UUID, body: LevelIn, request: Request,
         await audit.record(conn, who, "report.level_raised", "report", report_id, reason=body.reason,
                            details={"from": row["level"], "to": body.level})
     return {"level": body.level}
+
+
+@router.post("/{report_id}/close", responses={404: {}, 403: {}, 409: {}})
+async def close_report(report_id: uuid.UUID, body: CloseIn, request: Request,
+                       who: Operator = require(*READERS)) -> dict[str, str]:
+    """Close a report of the unit's scope with an outcome; the reporter then sees "closed". Audited."""
+    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+        row = await _in_scope(conn, who, report_id)
+        if not who.may_read(row["level"]):
+            raise HTTPException(403, "Orange reports need clearance. / Signalement orange : habilitation requise.")
+        closed = await conn.fetchval("UPDATE reports SET status = 'closed', outcome = $2, closed_at = now() "
+                                     "WHERE id = $1 AND status NOT IN ('closed', 'erased') RETURNING id",
+                                     report_id, body.outcome)
+        if closed is None:  # closed meanwhile (or just erased by her): one closing, one event
+            raise HTTPException(409, "This report is already closed. / Ce signalement est déjà clôturé.")
+        await outbox.add(conn, contracts.ReportClosed(report_id=report_id, outcome=body.outcome, force=row["force"],
+                                                      department=row["department"]))
+        await audit.record(conn, who, "report.closed", "report", report_id, details={"outcome": body.outcome})
+    return {"status": "closed"}

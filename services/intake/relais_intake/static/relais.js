@@ -259,6 +259,7 @@
     report.parentNode.removeChild(report);  // the answers leave the page once they are sent
     if (switcher) switcher.parentNode.removeChild(switcher);  // switching now would lose the code
     fillReceipt(body.receipt || '');
+    fillChat(body.chat_ticket || '');
     fillOrientation(body);
     document.getElementById('receipt-view').hidden = false;
     showView('receipt-title');
@@ -268,6 +269,7 @@
     var groups = receipt.match(/.{1,4}/g) || [], node = document.getElementById('receipt-code');
     var visual = el('span'), spoken = el('span', 'vh', groups.map(function (g) { return g.split('').join(' '); }).join(', '));
     visual.setAttribute('aria-hidden', 'true');
+    visual.id = 'receipt';
     groups.forEach(function (g, i) {
       if (i) visual.appendChild(document.createTextNode(' '));
       visual.appendChild(el('span', 'group', g));
@@ -275,6 +277,14 @@
     node.textContent = '';
     node.appendChild(visual);
     node.appendChild(spoken);
+  }
+
+  function fillChat(ticket) {
+    // The sealed ticket only travels from this page to the chat's: she cannot be routed by what the URL says.
+    var chat = document.getElementById('chat-form');
+    if (!chat) return;
+    chat.elements.ticket.value = ticket;
+    chat.parentNode.hidden = !ticket;
   }
 
   function resourceItem(r) {
@@ -301,10 +311,13 @@
   }
 
   function onNoted(event) {
-    var receipt = document.getElementById('receipt-view');
+    var receipt = document.getElementById('receipt-view'), orientation = document.getElementById('orientation-view');
+    var talk = receipt.querySelector('.talk-block');
     event.preventDefault();
     receipt.parentNode.removeChild(receipt);  // shown once: the code leaves the screen
-    document.getElementById('orientation-view').className += ' shown';
+    var note = document.getElementById('emergency-note');
+    if (talk && !talk.hidden) orientation.insertBefore(talk, note.nextSibling);  // the chat stays at hand
+    orientation.className += ' shown';
     showView('orientation-title');
   }
 
