@@ -15,7 +15,7 @@ from relais_cli.services import SERVICES
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
 
-ROLES = ("chat_operator", "dispatcher", "followup", "supervisor", "auditor", "admin")
+ROLES = ("chat_operator", "triage_operator", "dispatcher", "followup", "supervisor", "auditor", "admin")
 SCHEME = re.compile(r"^Operator\[(.*)\]$")
 
 
@@ -50,8 +50,7 @@ async def test_every_operator_endpoint_refuses_wrong_tokens_and_roles(service, i
     settings = isolated.settings(entry.settings_class(), keys_dir=str(tmp_path))
     app = __import__(f"{entry.module}.app", fromlist=["create_app"]).create_app(settings)
     endpoints = list(operator_endpoints(app))
-    if service != "routing":
-        assert endpoints, f"{service} declares no operator endpoint"
+    assert endpoints, f"{service} declares no operator endpoint"
     tokens = {role: token(settings, {role}) for role in ROLES}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://relais.test") as client:
