@@ -7,13 +7,34 @@ import contextlib
 import json
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 from websockets.asyncio.client import connect
 
+from relais_chat.settings import ChatSettings
+from relais_shared import tickets
+from relais_shared.contracts import Jurisdiction
+from relais_shared.crypto import Keyring
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
+
+
+def default_ring() -> Keyring:
+    """The keyring a chat process of these tests uses (the settings' data keys, as the environment gives them)."""
+    return ChatSettings().keyring()
+
+
+def ticket(ring: Keyring | None = None, *, report_id: uuid.UUID | None = None, category: str = "sexist_harassment",
+           level: str = "blue", danger_level: str = "standard", force: str | None = "GN", department: str = "35",
+           operational_centre: str | None = None, insee: str | None = None, lang: str = "fr",
+           triage: bool = False, now: datetime | None = None) -> str:
+    """A chat ticket as intake seals it; `triage` for a case routing could not place (no jurisdiction)."""
+    where = None if triage or force is None else Jurisdiction(
+        force=force, department=department, operational_centre=operational_centre, insee=insee)
+    return tickets.issue(ring or default_ring(), report_id=report_id or uuid.uuid4(), category=category, level=level,
+                         danger_level=danger_level, jurisdiction=where, lang=lang, now=now)
 
 
 class Peer:
@@ -71,12 +92,11 @@ class Victim(Peer):
         self.written: dict[str, str] = {}  # client id -> text, as the page keeps them until echoed
 
     @classmethod
-    async def start(cls, base_url: str, **routing) -> Victim:
-        body = {"force": "GN", "department": "35", "platform_queue": "platform.gn", "level": "blue",
-                "danger_level": "standard", **routing}
+    async def start(cls, base_url: str, *, ring: Keyring | None = None, **case) -> Victim:
+        """Open a conversation as intake's page does: with a ticket sealed for the case (see `ticket`)."""
         async with httpx.AsyncClient() as client:
-            answer = await client.post(base_url + "/v1/sessions", json=body)
-        assert answer.status_code == 201, answer.text
+            answer = await client.post(base_url + "/v1/sessions", json={"ticket": ticket(ring, **case)})
+        assert answer.status_code in (200, 201), answer.text
         victim = cls(base_url, answer.json()["session_id"], answer.json()["secret"])
         await victim.join()
         return victim
@@ -127,7 +147,9 @@ class Officer(Peer):
         return officer
 
     async def ready(self) -> Officer:
+        """Signed in and the first queue received (it follows the hello), so `queue()` never races it."""
         await self.wait_for(lambda f: f["type"] == "hello")
+        await self.wait_for(lambda f: f["type"] == "queue")
         return self
 
     async def reply(self, session_id: str, text: str) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import uuid
 
 import asyncpg
 import pytest
 
+from relais_shared.contracts import Sealed
 from relais_shared.crypto import Keyring
+from relais_shared.sealing import open_field
 from tests.chat.peers import Officer, Victim
 from tests.support import EventTap
 
@@ -116,8 +117,10 @@ async def test_emergency_exit_tells_the_officer(cluster, node_a, node_b):
 
 
 async def test_watchdog_alerts_and_escalates_in_one_action(cluster, node_a, node_b):
+    report_id = uuid.uuid4()
     victim = await Victim.start(node_a, department="05", danger_level="severe", level="orange",
-                                category="domestic_violence")
+                                category="domestic_violence", report_id=report_id, operational_centre="GN-CORG-05",
+                                insee="05061")
     officer = await (await Officer.sign_in(node_b, cluster.keys_dir, departments=("05",))).ready()
     await officer.send({"type": "claim", "session_id": victim.session_id})
     await victim.wait_for(lambda f: f.get("code") == "welcome")
@@ -128,13 +131,27 @@ async def test_watchdog_alerts_and_escalates_in_one_action(cluster, node_a, node
     async with EventTap(cluster.isolated.servers.amqp_url, ns, "emergency.raised") as tap:
         await officer.send({"type": "emergency", "session_id": victim.session_id, "kind": "watchdog"})
         await officer.wait_for(lambda f: f["type"] == "emergency_raised")
-        payload = (await tap.wait_for(1))[0]["payload"]
+        envelope = (await tap.wait_for(1))[0]
+    payload = envelope["payload"]
+    assert envelope["version"] == 2  # emergency.raised v2: the chat's jurisdiction, case and session travel
     assert (payload["source"], payload["kind"], payload["force"], payload["department"]) == \
         ("chat", "watchdog", "GN", "05")
+    assert (payload["operational_centre"], payload["insee"], payload["report_id"]) == \
+        ("GN-CORG-05", "05061", str(report_id))
+    assert (payload["danger_level"], payload["level"], payload["chat_session_id"]) == \
+        ("severe", "orange", victim.session_id)
     ring: Keyring = cluster.settings().keyring()
-    sealed = payload["summary"]
-    summary = json.loads(ring.open(base64.urlsafe_b64decode(sealed["blob"]), context=sealed["context"]))
+    # The reader derives the context from the emergency id it knows, never from the event's word.
+    context = f"escalation.emergency:{payload['emergency_id']}"
+    summary = json.loads(open_field(ring, Sealed(**payload["summary"]), context=context))
     assert summary["session_id"] == victim.session_id and summary["danger_level"] == "severe"
+    conn = await asyncpg.connect(cluster.settings().service_database_url)
+    try:  # published through the outbox, in the transaction that recorded it
+        sent = await conn.fetchval("SELECT count(*) FROM outbox WHERE event_id = $1 AND event_type = $2",
+                                   uuid.UUID(envelope["event_id"]), "emergency.raised")
+    finally:
+        await conn.close()
+    assert sent == 1
     await officer.close()
 
 

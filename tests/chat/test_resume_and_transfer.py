@@ -76,9 +76,15 @@ async def test_transfer_to_an_officer_then_to_the_other_force_without_a_second_w
     first = await (await Officer.sign_in(node_a, cluster.keys_dir, departments=("09",))).ready()
     second = await (await Officer.sign_in(node_b, cluster.keys_dir, departments=("09",))).ready()
     police = await (await Officer.sign_in(node_b, cluster.keys_dir, force="PN", departments=("09",))).ready()
+    elsewhere = await (await Officer.sign_in(node_a, cluster.keys_dir, departments=("12",))).ready()
     await first.send({"type": "claim", "session_id": victim.session_id})
     await victim.write("ma commune est en zone police en fait")
     await first.wait_for(lambda f: f.get("text") == "ma commune est en zone police en fait")
+
+    # A gendarme of another department is not a valid target, even of the same force.
+    await first.send({"type": "transfer", "session_id": victim.session_id, "to_operator": elsewhere.operator.sub})
+    refused = await first.wait_for(lambda f: f["type"] == "error" and f.get("for") == "transfer")
+    assert refused["code"] == "no_target"
 
     await first.send({"type": "transfer", "session_id": victim.session_id, "to_operator": second.operator.sub})
     await first.wait_for(lambda f: f["type"] == "session_gone")
@@ -100,5 +106,6 @@ async def test_transfer_to_an_officer_then_to_the_other_force_without_a_second_w
     await victim.wait_for(lambda f: f.get("code") == "closed")
     await victim.send({"type": "send", "client_id": "after-close-1", "text": "encore ?"})
     assert (await victim.wait_for(lambda f: f["type"] == "error"))["code"] == "closed"
-    for peer in (victim, first, second, police):
+    assert not [f for f in elsewhere.frames if f.get("session_id") == victim.session_id and f["type"] == "message"]
+    for peer in (victim, first, second, police, elsewhere):
         await peer.close()

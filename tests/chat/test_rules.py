@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from relais_chat import frames
-from relais_chat.rules import OfficerLoad, TokenBucket, estimate_wait, pick_officer, queue_key, weight
+from relais_chat.rules import (
+    OfficerLoad,
+    TokenBucket,
+    estimate_wait,
+    pick_officer,
+    platform_of,
+    queue_key,
+    session_level,
+    weight,
+)
 
 
 def test_queue_puts_severe_first_then_the_longest_wait():
@@ -65,3 +74,15 @@ def test_malformed_victim_frames_are_refused(raw):
 def test_a_well_formed_message_keeps_its_text_verbatim():
     frame = frames.victim_frame('{"type": "send", "client_id": "abcdefgh12", "text": "<b>bonjour</b>"}')
     assert isinstance(frame, frames.Send) and frame.text == "<b>bonjour</b>"
+
+
+def test_a_level_is_raised_by_the_category_never_lowered():
+    assert session_level("blue", "rape") == "orange"  # whatever the ticket says
+    assert session_level("blue", "sexual_assault") == "orange"
+    assert session_level("orange", "cyber_harassment") == "orange"  # the report was marked orange
+    assert session_level("blue", "cyber_harassment") == "blue"
+
+
+def test_a_conversation_without_a_force_waits_in_national_triage():
+    assert platform_of(None) == "platform.triage"
+    assert platform_of("GN") == "platform.gn" and platform_of("PN") == "platform.pn"

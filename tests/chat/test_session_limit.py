@@ -1,15 +1,16 @@
 """Opening conversations is limited per address, so a script cannot fill the officers' queue."""
 
+import uuid
+
 import httpx
 import pytest
 
 from tests.chat.conftest import Cluster
+from tests.chat.peers import ticket
 from tests.processes import ServiceProcess
 from tests.support import free_port
 
 pytestmark = pytest.mark.integration
-BODY = {"force": "GN", "department": "35", "platform_queue": "platform.gn", "level": "blue",
-        "danger_level": "standard"}
 
 
 @pytest.fixture
@@ -23,12 +24,17 @@ def limited_node(isolated, tmp_path):
 
 
 async def test_past_the_hourly_allowance_a_new_conversation_gets_429_with_the_emergency_numbers(limited_node):
+    first_report = uuid.uuid4()
     async with httpx.AsyncClient(base_url=limited_node) as client:
-        opened = [await client.post("/v1/sessions", json=BODY) for _ in range(3)]
-        refused = await client.post("/v1/sessions", json=BODY)
+        opened = [await client.post("/v1/sessions", json={"ticket": ticket(report_id=first_report)})]
+        opened += [await client.post("/v1/sessions", json={"ticket": ticket()}) for _ in range(2)]
+        refused = await client.post("/v1/sessions", json={"ticket": ticket()})
+        # Coming back to her open conversation (a reload) is not a new conversation: never refused.
+        resumed = await client.post("/v1/sessions", json={"ticket": ticket(report_id=first_report)})
         exit_still_works = await client.post("/v1/sessions/exit", json={
-            "session_id": opened[0].json()["session_id"], "secret": opened[0].json()["secret"]})
+            "session_id": resumed.json()["session_id"], "secret": resumed.json()["secret"]})
     assert [answer.status_code for answer in opened] == [201, 201, 201]
+    assert resumed.status_code == 200 and resumed.json()["session_id"] == opened[0].json()["session_id"]
     assert refused.status_code == 429
     assert "17" in refused.json()["detail"] and "112" in refused.json()["detail"]
     assert refused.headers["retry-after"] == "600"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 import uuid
@@ -15,6 +14,7 @@ from relais_chat.live import Hub
 from relais_chat.settings import ChatSettings
 from relais_chat.texts import error_frame
 from relais_shared import audit, contracts, outbox
+from relais_shared.sealing import seal_field
 
 log = structlog.get_logger(__name__)
 DATA = Path(__file__).parent / "data"
@@ -34,6 +34,8 @@ class Actions:
         return self.hub.runtime.pool
 
     async def dispatch(self, console, frame) -> None:
+        if frame.type != "queue" and not console.answers:
+            raise sessions.Refused("role")  # triage operators hand conversations over through the HTTP API
         handler = getattr(self, f"on_{frame.type}")
         await handler(console, frame)
 
@@ -114,12 +116,12 @@ class Actions:
 
 
 def emergency_event(keyring, emergency_id: uuid.UUID, session, frame: frames.Emergency) -> contracts.EmergencyRaised:
-    """Codes in clear; the officer's summary travels sealed for the dispatcher only."""
-    context = f"escalation.emergency:{emergency_id}"
+    """Codes and the jurisdiction intake stamped in clear; the officer's summary sealed for the dispatcher only."""
     summary = json.dumps({"source": "chat", "session_id": str(session["id"]), "category": session["category"],
                           "danger_level": session["danger_level"], "officer_note": frame.summary})
-    sealed = contracts.Sealed(context=context,
-                              blob=base64.urlsafe_b64encode(keyring.seal(summary, context=context)).decode())
+    sealed = seal_field(keyring, summary, context=f"escalation.emergency:{emergency_id}")
     return contracts.EmergencyRaised(
         emergency_id=emergency_id, source="chat", kind=frame.kind, priority="p1", report_id=session["report_id"],
-        level=session["level"], force=session["force"], department=session["department"], summary=sealed)
+        level=session["level"], force=session["force"], department=session["department"],
+        operational_centre=session["operational_centre"], insee=session["insee"],
+        danger_level=session["danger_level"], chat_session_id=session["id"], summary=sealed)

@@ -1,4 +1,4 @@
-"""HTTP side: start a session with the routing result, the exit beacon, orientation for the console."""
+"""HTTP side: start or resume a session from intake's ticket, the exit beacon, orientation for the console."""
 
 from __future__ import annotations
 
@@ -7,45 +7,37 @@ from typing import Literal
 
 import httpx
 import structlog
-from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
-from relais_chat import sessions
-from relais_chat.rules import platform_of
+from relais_chat import opening, sessions
 from relais_chat.victim import leave_by_exit
-from relais_shared import operators
+from relais_shared import operators, tickets
 from relais_shared.identity import Operator
 from relais_shared.ratelimit import enforce
+from relais_shared.tickets import TicketRejected
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1", tags=["chat"])
+TICKET_MAX_CHARS = 8000
+TICKET_REFUSED = ("This link to the chat is no longer valid: start again from the reporting page or come back with "
+                  "your receipt. / Ce lien vers la conversation n'est plus valable : repartez de la page de "
+                  "signalement ou revenez avec votre reçu.")
 
 
 class SessionIn(BaseModel):
-    """The routing result the public page got for the chosen commune (no address, no free text)."""
+    """Intake's sealed ticket: the only way to start (or resume) a conversation. No force, level or danger here."""
 
     model_config = ConfigDict(extra="forbid")
-    force: Literal["PN", "GN"] | None = None
-    department: str | None = Field(None, pattern=r"^(\d{2,3}|2[AB])$")
-    platform_queue: Literal["platform.pn", "platform.gn", "platform.triage"] = "platform.triage"
-    level: Literal["orange", "blue"] = "orange"
-    danger_level: Literal["standard", "high", "severe"] = "standard"
-    report_id: uuid.UUID | None = None
-    category: str | None = Field(None, pattern=r"^[a-z_]{2,40}$")
+    ticket: str = Field(min_length=20, max_length=TICKET_MAX_CHARS)
     alias: str | None = Field(None, min_length=1, max_length=30)
-    lang: Literal["fr", "en"] = "fr"
-
-    @model_validator(mode="after")
-    def _queue_matches_force(self) -> SessionIn:
-        if self.platform_queue != platform_of(self.force):
-            raise ValueError("platform_queue must be the force's platform (platform.pn, platform.gn) or triage")
-        return self
 
 
 class SessionOut(BaseModel):
     session_id: uuid.UUID
     secret: str = Field(description="Keep in memory only; authenticates the victim's socket (never in a URL)")
     alias: str
+    resumed: bool = Field(description="True when the ticket's report already had an open conversation")
 
 
 class ExitIn(BaseModel):
@@ -53,18 +45,41 @@ class ExitIn(BaseModel):
     secret: str = Field(min_length=20, max_length=100)
 
 
-@router.post("/sessions", status_code=201, response_model=SessionOut)
-async def start_session(body: SessionIn, request: Request) -> SessionOut:
-    """Open an anonymous conversation; it waits in the force's platform queue."""
-    enforce(request.app.state.session_limiter, request, request.app.state.hub.runtime.settings.trusted_proxy_hops)
-    alias = (body.alias or "").strip() or f"Anonyme {uuid.uuid4().hex[:4].upper()}"
-    new = sessions.NewSession(body.force, body.department, body.platform_queue, body.level, body.danger_level,
-                              body.report_id, body.category, alias, body.lang)
-    pepper = request.app.state.runtime.settings.secret_key.get_secret_value()
-    async with request.app.state.runtime.pool.acquire() as conn:
-        session_id, secret = await sessions.create(conn, new, pepper)
-    log.info("chat.session_started", session_id=str(session_id), queue=body.platform_queue)
-    return SessionOut(session_id=session_id, secret=secret, alias=alias)
+@router.post("/sessions", status_code=201, response_model=SessionOut,
+             responses={200: {"model": SessionOut, "description": "The report's open conversation, resumed"},
+                        400: {"description": "Unreadable, expired or erased ticket"}})
+async def start_session(body: SessionIn, request: Request, response: Response) -> SessionOut:
+    """Start the conversation the ticket vouches for (201), or resume the report's open one (200)."""
+    try:
+        opened = await open_conversation(request, body.ticket, alias=body.alias, lang=None)
+    except TicketRejected as exc:
+        raise HTTPException(400, TICKET_REFUSED) from exc
+    if opened.resumed:
+        response.status_code = 200
+    return SessionOut(session_id=opened.session_id, secret=opened.secret, alias=opened.alias, resumed=opened.resumed)
+
+
+async def open_conversation(request: Request, ticket_text: str, *, alias: str | None,
+                            lang: str | None) -> opening.Opened:
+    """Redeem the ticket and open or resume; only a new conversation counts against the address's allowance."""
+    hub = request.app.state.hub
+    settings = hub.runtime.settings
+    ticket = tickets.redeem(hub.keyring, ticket_text.strip())
+    pepper = settings.secret_key.get_secret_value()
+
+    def before_create() -> None:
+        enforce(request.app.state.session_limiter, request, settings.trusted_proxy_hops)
+
+    async with hub.runtime.pool.acquire() as conn:
+        opened = await opening.open_from_ticket(conn, ticket, alias=alias, lang=lang or ticket.lang, pepper=pepper,
+                                                before_create=before_create)
+    if opened.resumed:
+        # Sockets opened with the old secret (the page before a reload, another device) are cut off.
+        await hub.publish_live("replaced", session_id=opened.session_id,
+                               credential=sessions.credential(pepper, opened.secret))
+    log.info("chat.session_opened", session_id=str(opened.session_id), resumed=opened.resumed,
+             queue="triage" if ticket.jurisdiction is None else ticket.jurisdiction.force)
+    return opened
 
 
 @router.post("/sessions/exit", status_code=204)

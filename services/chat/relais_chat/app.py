@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, FastAPI, WebSocket
 
-from relais_chat import api, pages
+from relais_chat import api, erasure, pages, triage
 from relais_chat.actions import Actions
 from relais_chat.console import Console
 from relais_chat.live import Hub
@@ -12,6 +14,7 @@ from relais_chat.reactions import Reactions
 from relais_chat.scheduler import Scheduler
 from relais_chat.settings import ChatSettings
 from relais_chat.victim import VictimLine
+from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
 from relais_shared.operators import build_verifier
 from relais_shared.ratelimit import RateLimiter
@@ -20,7 +23,7 @@ from relais_shared.runtime import ServiceRuntime
 
 
 def retention(settings: ChatSettings) -> tuple[PurgeRule, ...]:
-    """Closed conversations (and their sealed messages, by cascade) are kept `retention_days`."""
+    """Closed conversations (expired, erased: all closed; messages by cascade) are kept `retention_days`."""
     sql = "DELETE FROM chat_sessions WHERE status = 'closed' AND closed_at < now() - make_interval(days => $1)"
     return (PurgeRule("chat.closed_sessions", sql, settings.retention_days),)
 
@@ -45,6 +48,10 @@ def create_app(settings: ChatSettings | None = None) -> FastAPI:
     settings = settings or ChatSettings()
     runtime = ServiceRuntime(settings, retention=retention(settings))
     hub = Hub(runtime)
+    # The erasure handler closes sockets through the hub, which needs the runtime: its consumer joins the
+    # runtime's list here, before start.
+    runtime.specs.append(ConsumerSpec("chat.erasures",
+                                      {"report.erased": partial(erasure.on_report_erased, hub=hub)}))
     actions = Actions(hub, settings)
     scheduler = Scheduler(hub, settings)
     reactions = Reactions(hub, scheduler.assign)
@@ -55,7 +62,8 @@ def create_app(settings: ChatSettings | None = None) -> FastAPI:
         runtime.spawn(scheduler.run(), name="chat-scheduler")
         runtime.spawn(reactions.refresher(), name="chat-refresher")
 
-    app = create_service_app(runtime, title="Relais chat", routers=[api.router, sockets(hub, settings, actions)],
+    app = create_service_app(runtime, title="Relais chat",
+                             routers=[api.router, triage.router, sockets(hub, settings, actions)],
                              description="Live anonymous conversations between victims and officers.",
                              on_started=started)
     app.state.hub = hub

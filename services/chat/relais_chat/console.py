@@ -8,7 +8,7 @@ import uuid
 import structlog
 from fastapi import WebSocket, WebSocketDisconnect
 
-from relais_chat import frames, messages, officers, queueing, sessions
+from relais_chat import frames, messages, officers, queueing, sessions, triage
 from relais_chat.actions import Actions
 from relais_chat.live import Hub, Socket, Subscriber
 from relais_chat.texts import error_frame
@@ -55,7 +55,7 @@ class Console:
             await self.socket.send(error_frame("auth"))
             await self.websocket.close(code=4401)
             return None
-        if not operator.has_any("chat_operator"):
+        if not operator.has_any("chat_operator", "triage_operator"):
             await self.socket.send(error_frame("role"))
             await self.websocket.close(code=4403)
             return None
@@ -63,13 +63,25 @@ class Console:
         structlog.contextvars.bind_contextvars(operator=operator.sub)
         return auth
 
+    @property
+    def answers(self) -> bool:
+        """Whether this operator answers conversations (a triage-only operator hands them over, nothing more)."""
+        return self.operator.has_any("chat_operator")
+
+    @property
+    def triages(self) -> bool:
+        return self.operator.has_any("triage_operator")
+
     async def _start(self, auth: frames.OfficerAuth) -> None:
         async with self.hub.runtime.pool.acquire() as conn:
-            me = await officers.connect(conn, self.operator, self.actions.settings.default_capacity)
+            me = {"presence": "away", "capacity": 0, "auto_assign": False}
+            if self.answers:
+                me = await officers.connect(conn, self.operator, self.actions.settings.default_capacity)
             mine = await conn.fetch("SELECT id FROM chat_sessions WHERE operator_sub = $1 AND status = 'active'",
                                     self.operator.sub)
         await self.socket.send({"type": "hello", "alias": self.operator.alias, "force": self.operator.force,
                                 "orange_clearance": self.operator.orange_clearance, **me,
+                                "answers": self.answers, "triage": self.triages,
                                 "canned": self.actions.canned, "outcomes": self.actions.outcomes})
         for row in mine:
             await self.follow(row["id"], auth.after.get(row["id"], 0))
@@ -101,8 +113,11 @@ class Console:
 
     async def send_queue(self) -> None:
         async with self.hub.runtime.pool.acquire() as conn:
-            items = await queueing.officer_queue(conn, self.operator)
+            items = await queueing.officer_queue(conn, self.operator) if self.answers else []
+            waiting = await triage.triage_queue(conn, self.operator) if self.triages else None
         await self.socket.send({"type": "queue", "items": items})
+        if waiting is not None:
+            await self.socket.send({"type": "triage", "items": waiting})
 
     async def _handle(self, message: dict) -> None:
         if message["type"] == "websocket.disconnect":
@@ -124,6 +139,7 @@ def session_frame(session) -> dict:
     """What the console shows about a conversation: routing result, level, alias; never an address or IP."""
     return {"type": "session", "session_id": str(session["id"]), "status": session["status"],
             "alias": session["alias"], "force": session["force"], "department": session["department"],
+            "operational_centre": session["operational_centre"],
             "platform_queue": session["platform_queue"], "level": session["level"],
             "danger_level": session["danger_level"], "category": session["category"],
             "report_id": str(session["report_id"]) if session["report_id"] else None,

@@ -46,6 +46,14 @@ class Socket:
                 with contextlib.suppress(Exception):
                     await self.websocket.close(code=1011)
 
+    async def close(self, code: int) -> None:
+        """Close with a code the page understands (it does not reconnect after 4404, 4409 or 4410)."""
+        async with self._lock:
+            self.open = False
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                    await self.websocket.close(code=code)
+
 
 @dataclass(eq=False)
 class Subscriber:
@@ -57,6 +65,7 @@ class Subscriber:
     last_sent: int
     readable: bool = True
     operator_sub: str | None = None
+    credential: str | None = None  # victim sockets: the tag of the secret they opened with (see sessions)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 

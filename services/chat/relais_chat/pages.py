@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from relais_chat.api import open_conversation
 from relais_chat.page_texts import CONSOLE, VICTIM
-from relais_chat.rules import platform_of
+from relais_shared.tickets import TicketRejected
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
+MAX_FORM_BYTES = 16_000
 
 
 def install(app: FastAPI) -> None:
@@ -24,21 +27,33 @@ def install(app: FastAPI) -> None:
 
 
 @router.get("/chat", response_class=HTMLResponse)
-async def chat_page(request: Request, lang: str = "fr", force: str | None = Query(None, pattern="^(PN|GN)$"),
-                    department: str | None = Query(None, pattern=r"^(\d{2,3}|2[AB])$"),
-                    level: str = Query("orange", pattern="^(orange|blue)$"),
-                    danger: str = Query("standard", pattern="^(standard|high|severe)$"),
-                    category: str | None = Query(None, pattern=r"^[a-z_]{2,40}$")):
-    """The routing result comes from the public page's link; the session secret never touches a URL."""
-    lang = "en" if lang == "en" else "fr"
-    start = {"force": force, "department": department, "platform_queue": platform_of(force), "level": level,
-             "danger_level": danger, "category": category, "lang": lang}
-    query = request.url.query.replace("lang=en", "").strip("&")
-    switch = f"/chat?{query}&lang=en" if lang == "fr" else f"/chat?{query}"
+async def chat_start_here(request: Request):
+    """Never a conversation from a URL: the visitor is sent to intake's pages, which vouch for her case."""
+    lang = _lang(request.query_params.get("lang"))
+    return _notice(request, "start", lang, 200)
+
+
+@router.post("/chat", response_class=HTMLResponse)
+async def chat_page(request: Request):
+    """The chat page for intake's ticket (posted by intake's page; a reload posts it again and resumes)."""
+    form = await _form(request)
+    asked = form.get("lang") if form.get("lang") in ("fr", "en") else None
+    lang = _lang(asked)
+    try:
+        opened = await open_conversation(request, form.get("ticket", ""), alias=None, lang=asked)
+    except TicketRejected:
+        return _notice(request, "bad_ticket", lang, 400)
+    except HTTPException as exc:
+        if exc.status_code != 429:
+            raise
+        return _notice(request, "too_many", lang, 429)
+    settings, lang = request.app.state.runtime.settings, opened.lang
+    start = {"session_id": str(opened.session_id), "secret": opened.secret, "alias": opened.alias,
+             "resumed": opened.resumed, "lang": lang}
     return templates.TemplateResponse(request, "chat.html", {
-        "lang": lang, "t": VICTIM[lang], "exit_url": request.app.state.runtime.settings.exit_url,
-        "start_json": data_block(start), "texts_json": data_block(VICTIM[lang]), "switch_url": switch,
-        "max_chars": request.app.state.runtime.settings.max_message_chars})
+        "lang": lang, "t": VICTIM[lang], "exit_url": settings.exit_url, "ticket": form.get("ticket", ""),
+        "start_json": data_block(start), "texts_json": data_block(VICTIM[lang]),
+        "max_chars": settings.max_message_chars})
 
 
 @router.get("/console", response_class=HTMLResponse)
@@ -47,6 +62,36 @@ async def console_page(request: Request, lang: str = "fr"):
     return templates.TemplateResponse(request, "console.html", {
         "lang": lang, "t": CONSOLE[lang], "texts_json": data_block(CONSOLE[lang]),
         "switch_url": "/console?lang=en" if lang == "fr" else "/console"})
+
+
+def _notice(request: Request, kind: str, lang: str, status: int) -> HTMLResponse:
+    """A page that opens nothing and says where to go: intake's "talk now" page or the come-back page."""
+    settings = request.app.state.runtime.settings
+    base = settings.intake_public_url.rstrip("/")
+    return templates.TemplateResponse(request, "notice.html", status_code=status, context={
+        "lang": lang, "t": VICTIM[lang], "other": VICTIM["en" if lang == "fr" else "fr"], "kind": kind,
+        "exit_url": settings.exit_url, "start_url": f"{base}/parler", "return_url": f"{base}/retour",
+        "switch_url": "/chat?lang=en" if lang == "fr" else "/chat?lang=fr"})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The url-encoded form, bounded (a ticket is a few hundred bytes); anything else reads as an empty form."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return {}
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return {}
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
+    except ValueError:
+        return {}
+    return {key: values[0] for key, values in fields.items() if key in ("ticket", "lang")}
+
+
+def _lang(value: str | None) -> str:
+    return "en" if value == "en" else "fr"
 
 
 def data_block(value) -> str:

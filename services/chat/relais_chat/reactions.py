@@ -10,6 +10,7 @@ import structlog
 from relais_chat import queueing, sessions
 from relais_chat.console import session_frame
 from relais_chat.live import Hub
+from relais_chat.texts import error_frame
 
 log = structlog.get_logger(__name__)
 
@@ -26,8 +27,9 @@ class Reactions:
         self.hub.reactions.update({
             "chat.message_posted": self.on_posted, "chat.session_started": self.on_started,
             "chat.session_claimed": self.on_changed, "chat.session_transferred": self.on_changed,
-            "chat.victim_exited": self.on_changed, "chat.session_closed": self.on_changed,
+            "chat.victim_exited": self.on_changed, "chat.session_closed": self.on_closed,
             "typing": self.on_typing, "read": self.on_read, "alert": self.on_alert,
+            "replaced": self.on_replaced, "erased": self.on_erased,
         })
 
     async def on_posted(self, payload: dict) -> None:
@@ -61,6 +63,30 @@ class Reactions:
         self._changed.add(session_id)
         self._dirty.set()
         await self.hub.wake(session_id)
+
+    async def on_closed(self, payload: dict) -> None:
+        await self.on_changed(payload)
+        if payload.get("outcome") == "erased":
+            await self.on_erased(payload)
+
+    async def on_erased(self, payload: dict) -> None:
+        """The report was erased: every socket on this conversation is closed, the console forgets it."""
+        session_id = uuid.UUID(str(payload["session_id"]))
+        for sub in self.hub.local(session_id, "victim"):
+            await sub.socket.send(error_frame("erased"))
+            await sub.socket.close(4410)
+            self.hub.detach(sub)
+        for consoles in list(self.hub.consoles.values()):
+            for console in list(consoles):
+                await console.unfollow(session_id, "erased")
+
+    async def on_replaced(self, payload: dict) -> None:
+        """The conversation was resumed with a new secret: sockets opened with an older one are cut off."""
+        for sub in self.hub.local(uuid.UUID(str(payload["session_id"])), "victim"):
+            if sub.credential != payload["credential"]:
+                await sub.socket.send(error_frame("replaced"))
+                await sub.socket.close(4409)
+                self.hub.detach(sub)
 
     async def _sync_consoles(self, session) -> None:
         owner = session["operator_sub"] if session["status"] == "active" else None

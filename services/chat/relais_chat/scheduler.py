@@ -1,4 +1,4 @@
-"""The loop every node runs: presence heartbeats, a delivery sweep, the watchdog and automatic assignment."""
+"""The loop every node runs: presence heartbeats, a delivery sweep, the watchdog, expiry and automatic assignment."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import structlog
 
-from relais_chat import officers, queueing, rules, sessions
+from relais_chat import expiry, officers, queueing, rules, sessions
 from relais_chat.live import Hub
 from relais_chat.settings import ChatSettings
 
@@ -25,7 +25,7 @@ class Scheduler:
     async def run(self) -> None:
         while True:
             await asyncio.sleep(self.settings.scheduler_interval_seconds)
-            for step in (self.heartbeat, self.sweep, self.watchdog, self.assign):
+            for step in (self.heartbeat, self.sweep, self.watchdog, self.expire, self.assign):
                 try:
                     await step()
                 except Exception as exc:  # noqa: BLE001 - next tick retries; the loop must outlive outages
@@ -71,6 +71,13 @@ class Scheduler:
         for row in rows:
             log.warning("chat.watchdog_alert", session_id=str(row["id"]), reason=row["reason"])
             await self.hub.publish_live("alert", session_id=row["id"], reason=row["reason"])
+
+    async def expire(self) -> None:
+        """Waiting conversations whose victim has gone leave the queue (the closing event refreshes consoles)."""
+        async with self.pool.acquire() as conn:
+            expired = await expiry.expire_waiting(conn, self.settings.waiting_expiry_seconds)
+        for row in expired:
+            log.info("chat.session_expired", session_id=str(row["id"]))
 
     async def assign(self) -> None:
         """Offer waiting conversations to officers who asked for automatic assignment, by weighted load."""

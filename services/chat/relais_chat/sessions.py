@@ -15,9 +15,9 @@ from relais_chat.rules import other_force, platform_of
 from relais_shared import audit, contracts, outbox
 from relais_shared.identity import Operator
 
-SESSION_COLUMNS = """id, report_id, status, force, department, platform_queue, level, danger_level, category, alias,
-    lang, operator_sub, operator_alias, last_seq, victim_read_seq, officer_read_seq, welcomed, queued_at,
-    claimed_at, closed_at, outcome, exited_at, alert_reason"""
+SESSION_COLUMNS = """id, report_id, status, force, department, operational_centre, insee, platform_queue, level,
+    danger_level, category, alias, lang, operator_sub, operator_alias, last_seq, victim_read_seq, officer_read_seq,
+    welcomed, queued_at, claimed_at, closed_at, outcome, exited_at, alert_reason"""
 
 
 class Refused(Exception):
@@ -39,10 +39,17 @@ class NewSession:
     category: str | None
     alias: str
     lang: str
+    operational_centre: str | None = None
+    insee: str | None = None
 
 
 def secret_hash(pepper: str, secret: str) -> bytes:
     return hmac.new(pepper.encode(), secret.encode(), hashlib.sha256).digest()
+
+
+def credential(pepper: str, secret: str) -> str:
+    """A short tag of the current secret: nodes drop victim sockets opened with an older one (after a resume)."""
+    return hashlib.sha256(secret_hash(pepper, secret)).hexdigest()[:16]
 
 
 async def create(conn: asyncpg.Connection, new: NewSession, pepper: str) -> tuple[uuid.UUID, str]:
@@ -51,9 +58,10 @@ async def create(conn: asyncpg.Connection, new: NewSession, pepper: str) -> tupl
     async with conn.transaction():
         await conn.execute(
             """INSERT INTO chat_sessions (id, report_id, force, department, platform_queue, level, danger_level,
-               category, alias, lang, secret_hash, victim_seen_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,now())""",
+               category, alias, lang, secret_hash, victim_seen_at, operational_centre, insee)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,now(),$12,$13)""",
             session_id, new.report_id, new.force, new.department, new.platform_queue, new.level, new.danger_level,
-            new.category, new.alias, new.lang, secret_hash(pepper, secret))
+            new.category, new.alias, new.lang, secret_hash(pepper, secret), new.operational_centre, new.insee)
         await outbox.add(conn, contracts.ChatSessionStarted(
             session_id=session_id, report_id=new.report_id, force=new.force, department=new.department,
             platform_queue=new.platform_queue, level=new.level, danger_level=new.danger_level))
@@ -113,21 +121,23 @@ async def transfer(conn: asyncpg.Connection, session_id: uuid.UUID, who: Operato
         session = await mine(conn, session_id, who)
         if to_other_force:
             target_force = other_force(who.force)
+            # The other force dispatches from its own centre: the one intake stamped is no longer the right one.
             await conn.execute(
                 """UPDATE chat_sessions SET force = $2, platform_queue = $3, status = 'waiting', operator_sub = NULL,
-                   operator_alias = NULL, alerted_at = NULL, alert_reason = NULL WHERE id = $1""",
-                session_id, target_force, platform_of(target_force))
-            event = contracts.ChatSessionTransferred(session_id=session_id, from_force=who.force, to_force=target_force)
+                   operator_alias = NULL, alerted_at = NULL, alert_reason = NULL, operational_centre = NULL
+                   WHERE id = $1""", session_id, target_force, platform_of(target_force))
+            event = contracts.ChatSessionTransferred(session_id=session_id, from_force=who.force, to_force=target_force,
+                                                     to_department=session["department"])
         else:
-            target = await conn.fetchrow("SELECT alias, force, orange_clearance FROM chat_officers WHERE sub = $1",
-                                         to_operator)
-            if target is None or target["force"] != who.force or to_operator == who.sub or (
-                    session["level"] == "orange" and not target["orange_clearance"]):
+            target = await conn.fetchrow(
+                "SELECT alias, force, orange_clearance, departments FROM chat_officers WHERE sub = $1", to_operator)
+            if target is None or not _may_take(target, session) or to_operator == who.sub:
                 raise Refused("no_target")
             await conn.execute("UPDATE chat_sessions SET operator_sub = $2, operator_alias = $3 WHERE id = $1",
                                session_id, to_operator, target["alias"])
             event = contracts.ChatSessionTransferred(session_id=session_id, from_force=who.force,
-                                                     to_force=who.force, to_operator_sub=to_operator)
+                                                     to_force=who.force, to_operator_sub=to_operator,
+                                                     to_department=session["department"])
         await messages.add_system(conn, session_id, "handover")
         await audit.record(conn, who, "chat.transfer", "chat_session", str(session_id),
                            details={"to_force": event.to_force, "to_operator": event.to_operator_sub})
@@ -164,6 +174,14 @@ async def victim_exit(conn: asyncpg.Connection, session_id: uuid.UUID) -> bool:
         await messages.add_system(conn, session_id, "victim_exited")
         await outbox.add(conn, contracts.ChatVictimExited(session_id=session_id))
         return True
+
+
+def _may_take(officer: asyncpg.Record, session: asyncpg.Record) -> bool:
+    """A named officer takes over only within their force and departments, and orange only with clearance."""
+    departments = officer["departments"]
+    return (officer["force"] == session["force"]
+            and ("*" in departments or session["department"] in departments)
+            and (session["level"] != "orange" or officer["orange_clearance"]))
 
 
 def _in_scope(session: asyncpg.Record, who: Operator) -> bool:

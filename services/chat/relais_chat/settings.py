@@ -16,6 +16,9 @@ class ChatSettings(RelaisSettings):
     # Where the emergency exit sends the person: a neutral, popular page that explains nothing.
     exit_url: str = _env("exit_url", "https://www.google.fr/search?q=m%C3%A9t%C3%A9o")
     intake_url: str = _env("intake_url", "http://127.0.0.1:8001")
+    # Intake's pages as the visitor's browser reaches them: where a chat starts ("/parler") and where she comes
+    # back with her receipt ("/retour"). Chat never opens a conversation without intake's ticket.
+    intake_public_url: str = _env("intake_public_url", "http://127.0.0.1:8001")
     orientation_timeout_seconds: float = _env("orientation_timeout_seconds", 1.5)
     max_message_chars: int = _env("max_message_chars", 2000)
     # Token bucket per session: a burst of `flood_burst` messages, then `flood_per_second` on average.
@@ -36,3 +39,6 @@ class ChatSettings(RelaisSettings):
     # An officer whose console has not been seen this long is not offered conversations automatically.
     presence_stale_seconds: float = _env("presence_stale_seconds", 30.0)
     retention_days: int = _env("retention_days", 365)
+    # A waiting conversation whose victim has not been connected for this long leaves the queue: nobody waits
+    # unseen, and no officer answers someone who has gone.
+    waiting_expiry_seconds: float = _env("waiting_expiry_seconds", 600.0, gt=0)

@@ -20,6 +20,8 @@ ERRORS = {
                   "This conversation is orange level: clearance is needed."),
     "no_target": ("Cet agent n'est pas disponible pour un transfert.", "This officer cannot take a transfer."),
     "outcome": ("Choisissez une issue dans la liste.", "Choose an outcome from the list."),
+    "replaced": ("Cette conversation continue dans une autre page.", "This conversation goes on in another page."),
+    "erased": ("Cette conversation a été effacée.", "This conversation was erased."),
     "hello_first": ("Le premier message doit identifier la conversation.",
                     "The first frame must identify the conversation."),
 }
@@ -29,6 +31,8 @@ SYSTEM = {
                 "{alias} is answering you. You can write freely."),
     "handover": ("Un autre agent poursuit la conversation avec vous.", "Another officer continues the conversation."),
     "victim_exited": ("La personne est partie par la sortie rapide.", "The person left by the emergency exit."),
+    "victim_returned": ("La personne est revenue dans la conversation.", "The person came back to the conversation."),
+    "expired": ("La personne est partie avant qu'un agent réponde.", "The person left before an officer answered."),
     "closed": ("La conversation est terminée. En danger, appelez le 17 ou le 112.",
                "The conversation is over. In danger, call 17 or 112."),
 }

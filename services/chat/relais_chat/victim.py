@@ -58,7 +58,8 @@ class VictimLine:
                 return False
             await conn.execute("UPDATE chat_sessions SET victim_seen_at = now() WHERE id = $1", session["id"])
             status = await queueing.victim_status(conn, session, self.settings.presence_stale_seconds)
-        self.sub = Subscriber(self.socket, session["id"], "victim", min(hello.last_seq, session["last_seq"]))
+        self.sub = Subscriber(self.socket, session["id"], "victim", min(hello.last_seq, session["last_seq"]),
+                              credential=sessions.credential(pepper, hello.secret))
         self.hub.attach(self.sub)
         await self.socket.send(status)
         await self.hub.pump(self.sub)

@@ -3,7 +3,10 @@
   "use strict";
   var body = document.body;
   var T = JSON.parse(document.getElementById("texts").textContent);
-  var START = JSON.parse(document.getElementById("start").textContent);
+  // The session id and secret live in this closure only: the data block leaves the page as soon as it is read.
+  var startBlock = document.getElementById("start");
+  var START = JSON.parse(startBlock.textContent);
+  startBlock.parentNode.removeChild(startBlock);
   var exitUrl = body.getAttribute("data-exit-url");
   var maxChars = parseInt(body.getAttribute("data-max-chars"), 10);
   var $ = function (id) { return document.getElementById(id); };
@@ -72,6 +75,14 @@
 
   function finish() { over = true; say(T.closed); $("send").disabled = true; }
 
+  // Close codes after which reconnecting cannot help: unknown or ended, resumed in another page, erased.
+  var STOP = { 4404: "gone", 4409: "replaced", 4410: "erased" };
+  function stop(code) {
+    over = true; session = null; pending = [];
+    if (code === 4410) $("log").textContent = "";  // she asked for it to be erased: not even on her screen
+    say(T[STOP[code]]); $("send").disabled = true;
+  }
+
   function send(frame) {
     if (ws && ws.readyState === 1) { ws.send(JSON.stringify(frame)); return true; }
     return false;
@@ -93,8 +104,9 @@
       else if (f.type === "typing") showTyping();
       else if (f.type === "error") onError(f);
     };
-    ws.onclose = function () {
+    ws.onclose = function (event) {
       if (over || leaving) return;
+      if (STOP[event.code]) { stop(event.code); return; }
       say(T.reconnecting);
       setTimeout(connect, retry); retry = Math.min(retry * 2, 5000);
     };
@@ -166,9 +178,8 @@
     if (event.key === "Enter" && !event.shiftKey) submit(event);
   });
 
-  fetch("/v1/sessions", { method: "POST", headers: { "content-type": "application/json" },
-                          body: JSON.stringify(START), credentials: "omit", cache: "no-store" })
-    .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
-    .then(function (s) { session = s; connect(); })
-    .catch(function () { say(T.unavailable); });
+  // The server opened (or resumed) the conversation for intake's ticket; a resumed one replays from seq 0.
+  session = { session_id: START.session_id, secret: START.secret };
+  START.secret = null;
+  connect();
 })();

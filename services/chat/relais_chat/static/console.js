@@ -40,12 +40,16 @@
       $("login").hidden = true; $("desk").hidden = false;
       $("me").textContent = "— " + f.alias + " (" + f.force + ")";
       $("presence").value = f.presence; $("capacity").value = f.capacity; $("auto").checked = f.auto_assign;
+      // A triage-only operator hands conversations over; the answering desk is not hers.
+      document.querySelectorAll(".answering").forEach(function (e) { e.hidden = !f.answers; });
+      $("triage-panel").hidden = !f.triage;
       fillSelect($("canned"), f.canned.map(function (c) { return [c.id, c[document.documentElement.lang] || c.fr]; }), true);
       fillSelect($("outcome"), f.outcomes.map(function (o) { return [o.code, o[document.documentElement.lang] || o.fr]; }));
       notice("");
     },
     presence: function (f) { $("presence").value = f.presence; $("capacity").value = f.capacity; $("auto").checked = f.auto_assign; },
     queue: function (f) { renderQueue(f.items); },
+    triage: function (f) { renderTriage(f.items); },
     session: function (f) { conv(f.session_id).info = f; renderMine(); if (!current) select(f.session_id); else if (current === f.session_id) renderHeader(); },
     message: function (f) { addMessage(f); },
     read: function (f) { if (f.by === "victim" && convs[f.session_id]) { convs[f.session_id].read = f.seq; markRead(); } },
@@ -86,14 +90,65 @@
     items.forEach(function (item) {
       var li = el("li", "item danger-" + item.danger_level + " level-" + item.level);
       li.setAttribute("data-session-id", item.session_id);
+      li.setAttribute("data-level", item.level);
       li.appendChild(el("span", "alias", item.alias));
-      li.appendChild(el("span", "meta", (T.danger[item.danger_level] || item.danger_level) + " · " + item.level +
+      li.appendChild(levelBadge(item.level));
+      li.appendChild(el("span", "meta", (T.danger[item.danger_level] || item.danger_level) +
         " · " + (item.department || "—") + " · " + T.waited + " " + Math.round(item.waited_seconds / 60) + " min"));
       var b = el("button", "claim", T.claim); b.type = "button";
       b.disabled = !item.may_claim;
       b.addEventListener("click", function () { send({ type: "claim", session_id: item.session_id }); });
       li.appendChild(b); ul.appendChild(li);
     });
+  }
+
+  function levelBadge(level) {
+    var b = el("span", "badge level level-" + level, T.level[level] || level);
+    b.title = T.level_label;
+    return b;
+  }
+
+  // National triage: each waiting conversation with a force and department to hand it to (HTTP, audited).
+  function renderTriage(items) {
+    var ul = $("triage"); ul.textContent = "";
+    if (!items.length) { ul.appendChild(el("li", "empty", T.empty_triage)); return; }
+    items.forEach(function (item) {
+      var li = el("li", "item danger-" + item.danger_level + " level-" + item.level);
+      li.setAttribute("data-session-id", item.session_id); li.setAttribute("data-level", item.level);
+      li.appendChild(el("span", "alias", item.alias));
+      li.appendChild(levelBadge(item.level));
+      li.appendChild(el("span", "meta", (T.danger[item.danger_level] || item.danger_level) + " · " +
+        (item.category || "—") + " · " + T.waited + " " + Math.round(item.waited_seconds / 60) + " min"));
+      li.appendChild(assignForm(item.session_id));
+      ul.appendChild(li);
+    });
+  }
+
+  function assignForm(id) {
+    var form = el("form", "assign"), force = el("select", "assign-force"), dept = el("input", "assign-department");
+    var forceLabel = el("label", "", T.assign_force), deptLabel = el("label", "", T.assign_department);
+    force.id = "assign-force-" + id; forceLabel.htmlFor = force.id;
+    dept.id = "assign-department-" + id; deptLabel.htmlFor = dept.id;
+    ["GN", "PN"].forEach(function (code) { var o = el("option", "", T.forces[code]); o.value = code; force.appendChild(o); });
+    dept.required = true; dept.maxLength = 3; dept.autocomplete = "off"; dept.pattern = "[0-9]{2,3}|2[ABab]";
+    var button = el("button", "assign-button", T.assign); button.type = "submit";
+    [forceLabel, force, deptLabel, dept, button].forEach(function (e) { form.appendChild(e); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      assign(id, force.value, dept.value.trim().toUpperCase());
+    });
+    return form;
+  }
+
+  function assign(id, force, department) {
+    fetch("/v1/console/sessions/" + encodeURIComponent(id) + "/assign", {
+      method: "POST", cache: "no-store", credentials: "omit",
+      headers: { authorization: "Bearer " + token, "content-type": "application/json" },
+      body: JSON.stringify({ force: force, department: department })
+    }).then(function (r) {
+      if (r.ok) { notice(fmt(T.assigned, { force: T.forces[force], department: department })); send({ type: "queue" }); }
+      else notice(r.status === 422 ? T.bad_department : r.status === 403 ? T.outside_scope : T.assign_failed);
+    }).catch(function () { notice(T.reconnecting); });
   }
 
   function renderMine() {
@@ -127,7 +182,8 @@
     var i = convs[current].info;
     $("conv-title").textContent = i.alias || "";
     var dl = $("routing"); dl.textContent = "";
-    [[T.routing, (i.force || "—") + " · " + (i.department || "—") + " · " + (i.platform_queue || "")],
+    [[T.routing, (i.force || "—") + " · " + (i.department || "—") + " · " + (i.platform_queue || "") +
+      (i.operational_centre ? " · " + i.operational_centre : "")],
      ["", (i.level || "") + " · " + (T.danger[i.danger_level] || i.danger_level || "") + (i.category ? " · " + i.category : "")]]
       .forEach(function (pair) { dl.appendChild(el("dt", "", pair[0])); dl.appendChild(el("dd", "", pair[1])); });
     $("alert").hidden = !i.alert;
