@@ -31,6 +31,8 @@ TRIAGE = dict(sub="triage-1", alias="Triage national", force="PN", departments=(
 CHAT_PN_91 = dict(sub="chat-pn-91", alias="Agent Leroy", force="PN", departments=("91",), roles=("chat_operator",))
 CHAT_PN_35_UNCLEARED = dict(sub="chat-pn-35-blue", alias="Agent Martin", force="PN", departments=("35",),
                             roles=("chat_operator",), orange=False)
+CHAT_GN_35 = dict(sub="chat-gn-35", alias="Gendarme Kerouac", force="GN", departments=("35",), roles=("chat_operator",))
+UNIT_GN_35 = dict(sub="unit-gn-35", alias="Brigade Liffré", force="GN", departments=("35",), roles=("chat_operator",))
 CHAT_PN_35 = dict(sub="chat-pn-35", alias="Agent Durand", force="PN", departments=("35",), roles=("chat_operator",))
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.journeys.people import CELL_GN_35, DISPATCHER_GN_35, PHONE_NUMBER, Api, eventually, sign_in, token
+from tests.journeys.people import (CELL_GN_35, CHAT_GN_35, DISPATCHER_GN_35, PHONE_NUMBER, UNIT_GN_35, Api,
+                                   eventually, sign_in, token)
 from tests.journeys.victim import chat_from_come_back, come_back
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.browser]
@@ -74,7 +75,8 @@ def test_j1_danger_now_reaches_the_dispatcher_then_one_call_back(platform, desk)
 
 def test_j4_erasure_by_receipt_reaches_every_service(platform, phone, browser):
     assert CASE, "J4 continues J1's case"
-    officer = chat_from_come_back(platform, phone, CASE["receipt"], browser, "Il est parti, je peux parler.")
+    words = "Il est parti, je peux parler."
+    officer = chat_from_come_back(platform, phone, CASE["receipt"], browser, CHAT_GN_35, words)
     come_back(platform, phone, CASE["receipt"])
     phone.locator("#erase").click()
     phone.locator("#erase-confirm").click()
@@ -88,10 +90,16 @@ def test_j4_erasure_by_receipt_reaches_every_service(platform, phone, browser):
     assert not detail.get("summary") and PHONE_NUMBER not in str(detail) and "Lilas" not in str(detail)
 
     cell = Api(platform.url("followup"), CELL_GN_35)
-    entry = eventually(lambda: (e := cell.get(f"/v1/entries/{CASE['entry_id']}").json()).get("outcome") == "erased"
+    entry = eventually(lambda: (e := cell.get(f"/v1/entries/{CASE['entry_id']}").json())["contact_status"] == "erased"
                        and e)
-    assert PHONE_NUMBER not in str(entry)
+    assert PHONE_NUMBER not in str(entry) and not entry.get("contact") and not entry.get("answers")
     assert cell.get("/v1/departments/35/entries").json()["entries"] == []
 
-    # The conversation she had is gone from the officer's side too.
-    eventually(lambda: officer.transcript_gone())
+    unit = Api(platform.url("intake"), UNIT_GN_35)
+    assert unit.get(f"/v1/unit/reports/{CASE['report_id']}").status_code == 404
+
+    # The conversation she had is gone from the officer's console too.
+    try:
+        eventually(lambda: officer.sees_nowhere(words), timeout=20, interval=1)
+    finally:
+        officer.close()
