@@ -1,6 +1,6 @@
 """Chat relay benchmark (not a test): many conversations across two nodes versus a bare WebSocket echo.
 
-    uv run python bench/chat_latency.py [--conversations 200] [--messages 10]
+    uv run python -m bench.chat_latency [--conversations 200] [--messages 5]
 
 Needs PostgreSQL and RabbitMQ (RELAIS_TEST_DATABASE_URL / RELAIS_TEST_AMQP_URL or the local defaults). Victims
 connect to node A, officers to node B; each victim message goes victim → A → PostgreSQL → RabbitMQ → B →
@@ -108,7 +108,7 @@ async def paced(send, count: int, spacing: float) -> None:
 
 async def run_echo(conversations: int, messages: int, spacing: float) -> dict:
     port = free_port()
-    process = start([sys.executable, __file__, "--echo-server", str(port)], dict(os.environ),
+    process = start([sys.executable, "-m", "bench.chat_latency", "--echo-server", str(port)], dict(os.environ),
                     f"http://127.0.0.1:{port}/healthz")
     try:
         before = rss_kib(process.pid)
@@ -173,14 +173,14 @@ async def frames_of(ws, sink: list):
 
 
 async def run_relay(relay: Relay, conversations: int, messages: int, spacing: float) -> dict:
+    from relais_chat.settings import ChatSettings
     from relais_shared.identity import Operator
     from relais_shared.operator_keys import mint_token
 
+    ring = ChatSettings().keyring()  # the nodes inherit this environment, so they hold the same data keys
     node_a, node_b = relay.processes
     async with httpx.AsyncClient(base_url=relay.url(0)) as client:
-        created = [(await client.post("/v1/sessions", json={"force": "GN", "department": "35", "level": "blue",
-                                                             "platform_queue": "platform.gn"})).json()
-                   for _ in range(conversations)]
+        created = [await _open(client, ring) for _ in range(conversations)]
     rss_a = rss_kib(node_a.pid)
     victims, readers = [], []
     for session in created:
@@ -229,6 +229,18 @@ async def run_relay(relay: Relay, conversations: int, messages: int, spacing: fl
         task.cancel()
     return {"latencies": [(at - sent_at[cid]) * 1000 for cid, at in arrivals.items()], "lost": expected - len(arrivals),
             "victim_kib": victim_kib, "officer_kib": officer_kib}
+
+
+async def _open(client: httpx.AsyncClient, ring) -> dict:
+    """A conversation opened as intake's page opens one: with a ticket sealed for a new report (GN, 35, blue)."""
+    from relais_shared import contracts, tickets
+
+    ticket = tickets.issue(ring, report_id=uuid.uuid4(), category="sexist_harassment", level="blue",
+                           danger_level="standard", jurisdiction=contracts.Jurisdiction(force="GN", department="35"),
+                           lang="fr")
+    answer = await client.post("/v1/sessions", json={"ticket": ticket})
+    answer.raise_for_status()
+    return answer.json()
 
 
 def _arrivals(received: list, sent_at: dict) -> dict[str, float]:

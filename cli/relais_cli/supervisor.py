@@ -16,7 +16,7 @@ REPLICA_PORT_STEP = 100  # replica i of a service listens on its port + 100 * i
 # The *_PUBLIC_URL ones are where a victim's browser goes from one service's page to the other's (one public
 # host in production, two ports on a developer's machine).
 PEER_URLS = {"RELAIS_INTAKE_ROUTING_URL": "routing", "RELAIS_ESCALATION_ROUTING_URL": "routing",
-             "RELAIS_CHAT_INTAKE_URL": "intake", "RELAIS_CHAT_ROUTING_URL": "routing",
+             "RELAIS_CHAT_INTAKE_URL": "intake",
              "RELAIS_INTAKE_CHAT_PUBLIC_URL": "chat", "RELAIS_CHAT_INTAKE_PUBLIC_URL": "intake"}
 
 

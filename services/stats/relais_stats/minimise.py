@@ -22,6 +22,7 @@ KEEP: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "report.routed": ("report", "report_id", ("force", "department")),
     "report.unroutable": ("report", "report_id", ()),
     "report.erased": ("report", "report_id", ()),
+    "report.closed": ("report", "report_id", ("outcome", "force", "department")),
     "chat.session_started": ("session", "session_id", ("force", "department")),
     "chat.session_claimed": ("session", "session_id", ("operator_sub", "force", "waited_seconds")),
     "chat.session_closed": ("session", "session_id", ()),

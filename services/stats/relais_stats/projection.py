@@ -16,7 +16,7 @@ from relais_stats import cases
 from relais_stats.periods import labels_of
 
 READ_MODEL_TABLES = ("pending_reports", "report_counts", "chat_open", "chat_waits", "operator_activity",
-                     "incidents_open", "ack_times", "callbacks_open", "callback_counts")
+                     "incidents_open", "ack_times", "callbacks_open", "callback_counts", "report_closures")
 
 
 async def report_received(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
@@ -43,6 +43,15 @@ async def report_erased(conn: asyncpg.Connection, p: dict, at: datetime) -> None
         await _count(conn, row)
 
 
+async def report_closed(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
+    """A unit closed a report: one more closing of that outcome in the week, no key kept."""
+    week, _ = labels_of(at)
+    await conn.execute(
+        """INSERT INTO report_closures (iso_week, force, department, outcome, n) VALUES ($1,$2,$3,$4,1)
+           ON CONFLICT (iso_week, force, department, outcome) DO UPDATE SET n = report_closures.n + 1""",
+        week, p["force"] or "", p["department"] or "", p["outcome"] or "other")
+
+
 async def _resolve_report(conn: asyncpg.Connection, ref: str, force: str, department: str) -> None:
     await conn.execute(
         """INSERT INTO pending_reports (ref, force, department, resolved) VALUES ($1,$2,$3,true)
@@ -67,6 +76,6 @@ async def _count(conn: asyncpg.Connection, row: asyncpg.Record) -> None:
 
 PROJECTORS = {
     "report.received": report_received, "report.routed": report_routed, "report.unroutable": report_unroutable,
-    "report.erased": report_erased,
+    "report.erased": report_erased, "report.closed": report_closed,
     **cases.PROJECTORS,
 }
