@@ -139,26 +139,17 @@ class ReportReceivedV1(Event):
 
 
 @event
-class ReportReceivedV2(Event):
+class ReportReceivedV2(ReportReceivedV1):
     """Version 2 of report.received (before intake stamped routing's answer); kept to read old messages."""
 
-    TYPE: ClassVar[str] = "report.received"
     VERSION: ClassVar[int] = 2
-    report_id: uuid.UUID
-    postal_code: str = Field(pattern=r"^[0-9]{5}$")
-    insee: str | None = Field(default=None, pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")
-    category: str
-    level: Level
-    danger_now: bool = False
-    danger_level: DangerLevel = "standard"
-    partner: str | None = None
     role: Literal["victim", "witness"] | None = None
     callback_accepted: bool = False
     contact: Sealed | None = None
 
 
 @event
-class ReportReceived(Event):
+class ReportReceived(ReportReceivedV2):
     """A report was accepted and stored by intake; routing confirms its competent force.
 
     v2: whether the reporter accepts a call-back, her role, and (for the follow-up cells only, sealed) how
@@ -167,19 +158,7 @@ class ReportReceived(Event):
     report.
     """
 
-    TYPE: ClassVar[str] = "report.received"
     VERSION: ClassVar[int] = 3
-    report_id: uuid.UUID
-    postal_code: str = Field(pattern=r"^[0-9]{5}$")
-    insee: str | None = Field(default=None, pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")
-    category: str
-    level: Level
-    danger_now: bool = False
-    danger_level: DangerLevel = "standard"
-    partner: str | None = None
-    role: Literal["victim", "witness"] | None = None
-    callback_accepted: bool = False
-    contact: Sealed | None = None
     jurisdiction: Jurisdiction | None = None
     mode: Literal["report", "chat"] = "report"
 
@@ -212,23 +191,15 @@ class ReportRoutedV1(Event):
 
 
 @event
-class ReportRouted(Event):
+class ReportRouted(ReportRoutedV1):
     """The competent force, unit, department and operational centre of a report are known.
 
     v2: `assigned_by` says whether routing found them in the competence file or a national triage operator
     chose them for a report routing could not resolve (then the commune and unit may be unknown).
     """
 
-    TYPE: ClassVar[str] = "report.routed"
     VERSION: ClassVar[int] = 2
-    report_id: uuid.UUID
     insee: str | None
-    force: Force
-    unit_id: str | None
-    unit_name: str | None
-    department: str
-    operational_centre: str | None
-    platform_queue: str
     assigned_by: Literal["routing", "triage"] = "routing"
 
 
@@ -296,7 +267,7 @@ class EmergencyRaisedV1(Event):
 
 
 @event
-class EmergencyRaised(Event):
+class EmergencyRaised(EmergencyRaisedV1):
     """A person is in danger now: escalation must put it before a dispatcher who acknowledges it.
 
     v2: the sealed contact with her safe-contact rules (so a cleared dispatcher can reach her), the case's
@@ -304,21 +275,7 @@ class EmergencyRaised(Event):
     operational_centre are filled by the raising service whenever it knows them.
     """
 
-    TYPE: ClassVar[str] = "emergency.raised"
     VERSION: ClassVar[int] = 2
-    emergency_id: uuid.UUID
-    source: Literal["intake", "chat", "followup"]
-    kind: Literal["danger_now", "severe_assessment", "operator", "watchdog", "welfare_check", "unsafe_answer"]
-    priority: Literal["p1", "p2"] = "p1"
-    report_id: uuid.UUID | None = None
-    level: Level = "orange"
-    postal_code: str | None = None
-    insee: str | None = None
-    force: Force | None = None
-    department: str | None = None
-    operational_centre: str | None = None
-    location_hint: Sealed | None = None
-    summary: Sealed | None = None
     contact: Sealed | None = None
     danger_level: DangerLevel = "standard"
     chat_session_id: uuid.UUID | None = None
@@ -347,23 +304,13 @@ class InterventionCompletedV1(Event):
 
 
 @event
-class InterventionCompleted(Event):
+class InterventionCompleted(InterventionCompletedV1):
     """A patrol intervened; the follow-up cell must call the victim back within its window.
 
     v2: the report id when the emergency came from a report, so follow-up keeps one entry per case.
     """
 
-    TYPE: ClassVar[str] = "intervention.completed"
     VERSION: ClassVar[int] = 2
-    incident_id: uuid.UUID
-    case_reference: str = Field(max_length=64)
-    force: Force
-    department: str
-    unit_id: str | None = None
-    insee: str | None = None
-    risk_level: DangerLevel = "standard"
-    completed_at: datetime
-    contact: Sealed | None = None
     report_id: uuid.UUID | None = None
 
 
@@ -412,19 +359,15 @@ class ChatSessionTransferredV1(Event):
 
 
 @event
-class ChatSessionTransferred(Event):
+class ChatSessionTransferred(ChatSessionTransferredV1):
     """The conversation moved to another officer, to the other force's platform, or out of national triage.
 
     v2: `from_force` is None when a triage operator handed a conversation with no known force to a force
     and department (`to_department`).
     """
 
-    TYPE: ClassVar[str] = "chat.session_transferred"
     VERSION: ClassVar[int] = 2
-    session_id: uuid.UUID
     from_force: Force | None
-    to_force: Force
-    to_operator_sub: str | None = None
     to_department: str | None = None
 
 

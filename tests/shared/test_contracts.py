@@ -13,7 +13,7 @@ def test_envelope_round_trip_keeps_every_field():
     envelope = contracts.wrap(event, correlation_id="abc-123")
     again = contracts.Envelope.model_validate_json(envelope.model_dump_json())
     assert again == envelope
-    assert again.type == "report.received" and again.version == 2 and again.correlation_id == "abc-123"
+    assert again.type == "report.received" and again.version == contracts.ReportReceived.VERSION == 3 and again.correlation_id == "abc-123"
     assert contracts.unwrap(again) == event
 
 
@@ -60,3 +60,28 @@ def test_a_version_1_report_received_is_upcast_without_consent():
                                                           "category": "domestic_violence", "level": "orange"})
     upcast = contracts.unwrap(old)
     assert isinstance(upcast, contracts.ReportReceived) and upcast.callback_accepted is False and upcast.contact is None
+
+
+def test_the_journeys_versions_read_older_messages_with_safe_defaults():
+    """Messages written before the journeys joined still read: nothing is invented for them."""
+    now = datetime.now(UTC)
+
+    def old(event_type: str, payload: dict) -> contracts.Event:
+        return contracts.unwrap(contracts.Envelope(event_id=uuid.uuid4(), type=event_type, version=1, occurred_at=now,
+                                                   correlation_id="c", payload=payload))
+
+    report = uuid.uuid4()
+    received = old("report.received", {"report_id": str(report), "postal_code": "35000", "category": "rape",
+                                       "level": "orange"})
+    assert (received.jurisdiction, received.mode, received.contact) == (None, "report", None)
+    routed = old("report.routed", {"report_id": str(report), "insee": "35238", "force": "PN", "unit_id": None,
+                                   "unit_name": None, "department": "35", "operational_centre": None,
+                                   "platform_queue": "platform.pn"})
+    assert routed.assigned_by == "routing"
+    raised = old("emergency.raised", {"emergency_id": str(uuid.uuid4()), "source": "intake", "kind": "danger_now"})
+    assert (raised.contact, raised.danger_level, raised.chat_session_id) == (None, "severe", None)
+    completed = old("intervention.completed", {"incident_id": str(uuid.uuid4()), "case_reference": "GN-35-1",
+                                               "force": "GN", "department": "35", "completed_at": now.isoformat()})
+    assert completed.report_id is None
+    moved = old("chat.session_transferred", {"session_id": str(uuid.uuid4()), "from_force": "PN", "to_force": "GN"})
+    assert (moved.from_force, moved.to_department) == ("PN", None)
