@@ -28,16 +28,19 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
          "locale": "fr-FR"}
 
 
+def answer_html(handler: BaseHTTPRequestHandler, body: bytes) -> None:
+    handler.send_response(200)
+    handler.send_header("content-type", "text/html; charset=utf-8")
+    handler.send_header("content-length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class NeutralPage(BaseHTTPRequestHandler):
     """What the emergency exit lands on in tests: a page about the weather, nothing else."""
 
     def do_GET(self):
-        body = b"<!doctype html><title>M\xc3\xa9t\xc3\xa9o</title><h1>M\xc3\xa9t\xc3\xa9o</h1>"
-        self.send_response(200)
-        self.send_header("content-type", "text/html; charset=utf-8")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer_html(self, b"<!doctype html><title>M\xc3\xa9t\xc3\xa9o</title><h1>M\xc3\xa9t\xc3\xa9o</h1>")
 
     def log_message(self, *args):
         pass
@@ -53,12 +56,7 @@ class ChatStandIn(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length", "0"))
         fields = parse_qs(self.rfile.read(length).decode())
         type(self).received.append({"path": self.path, **{k: v[0] for k, v in fields.items()}})
-        body = b"<!doctype html><title>Chat</title><h1 id='chat-page'>Chat</h1>"
-        self.send_response(200)
-        self.send_header("content-type", "text/html; charset=utf-8")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer_html(self, b"<!doctype html><title>Chat</title><h1 id='chat-page'>Chat</h1>")
 
     def log_message(self, *args):
         pass
@@ -123,10 +121,8 @@ def site(isolated_module, exit_url, chat_url):
         routing.stop()
 
 
-@pytest.fixture(scope="module")
-def browser(site):
-    # After `site`: the sync API runs an event loop of its own while open, and pytest-asyncio cannot set up or
-    # tear down the module's async fixtures inside it.
+def launch_chromium():
+    """Debian's headless Chromium driven by Playwright's sync API, or a skip where it is not installed."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; ./dev test does it)")
     from playwright.sync_api import sync_playwright
@@ -135,6 +131,13 @@ def browser(site):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    # After `site`: the sync API runs an event loop of its own while open, and pytest-asyncio cannot set up or
+    # tear down the module's async fixtures inside it.
+    yield from launch_chromium()
 
 
 @pytest.fixture

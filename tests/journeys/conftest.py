@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from relais_cli.services import SERVICES
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, NeutralPage
+from tests.browser.conftest import PHONE, NeutralPage, launch_chromium
 from tests.e2e.conftest import start_platform
 from tests.journeys import cuts
 
@@ -63,14 +63,7 @@ def platform(isolated_module, exit_url, callable_at_once):
 
 @pytest.fixture(scope="module")
 def browser(platform):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"journey tests need Chromium at {CHROMIUM} (apt-get install chromium; ./dev test does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture

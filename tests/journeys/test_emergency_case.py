@@ -12,8 +12,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.journeys.people import (CELL_GN_35, CHAT_GN_35, DISPATCHER_GN_35, PHONE_NUMBER, UNIT_GN_35, Api,
-                                   eventually, sign_in, token)
+from tests.journeys.people import (
+    CELL_GN_35,
+    CHAT_GN_35,
+    DISPATCHER_GN_35,
+    PHONE_NUMBER,
+    UNIT_GN_35,
+    Api,
+    eventually,
+    sign_in,
+    token,
+)
 from tests.journeys.victim import chat_from_come_back, come_back
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.browser]

@@ -13,7 +13,8 @@ def test_envelope_round_trip_keeps_every_field():
     envelope = contracts.wrap(event, correlation_id="abc-123")
     again = contracts.Envelope.model_validate_json(envelope.model_dump_json())
     assert again == envelope
-    assert again.type == "report.received" and again.version == contracts.ReportReceived.VERSION == 3 and again.correlation_id == "abc-123"
+    assert again.type == "report.received" and again.correlation_id == "abc-123"
+    assert again.version == contracts.ReportReceived.VERSION == 3
     assert contracts.unwrap(again) == event
 
 
