@@ -146,6 +146,7 @@ class Relay:
         return {**os.environ, "RELAIS_ENV": "test", "RELAIS_AMQP_URL": AMQP, "RELAIS_NAMESPACE": self.namespace,
                 "RELAIS_CHAT_DATABASE_URL": DB + self.database, "RELAIS_HTTP_PORT": str(port),
                 "RELAIS_KEYS_DIR": self.keys_dir, "RELAIS_LOG_LEVEL": "WARNING", "RELAIS_CHAT_FLOOD_BURST": "1000",
+                "RELAIS_CHAT_WS_FRAMES_BURST": "100000", "RELAIS_CHAT_WS_FRAMES_PER_SECOND": "100000",
                 "RELAIS_CHAT_SESSIONS_PER_HOUR": "1000000",
                 "RELAIS_CHAT_FLOOD_PER_SECOND": "1000"}
 

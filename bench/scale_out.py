@@ -43,7 +43,8 @@ class RelaisUp:
         self.databases = {s: f"relais_bench_{self.tag}_{s}" for s in services}
         env = {**os.environ, "RELAIS_ENV": "test", "RELAIS_NAMESPACE": f"bench{self.tag}",
                "RELAIS_LOG_LEVEL": "WARNING", "RELAIS_INTAKE_REPORTS_PER_HOUR": "100000000",
-               "RELAIS_CHAT_FLOOD_BURST": "1000", "RELAIS_CHAT_FLOOD_PER_SECOND": "1000",
+               "RELAIS_CHAT_FLOOD_BURST": "1000", "RELAIS_CHAT_WS_FRAMES_BURST": "100000",
+               "RELAIS_CHAT_WS_FRAMES_PER_SECOND": "100000", "RELAIS_CHAT_FLOOD_PER_SECOND": "1000",
                "RELAIS_CHAT_SESSIONS_PER_HOUR": "100000000",
                "RELAIS_KEYS_DIR": self.keys_dir}
         env |= {f"RELAIS_{s.upper()}_DATABASE_URL": SERVER + name for s, name in self.databases.items()}

@@ -75,8 +75,10 @@ async def serving(app, port: int | None = None):
     import uvicorn
 
     port = port or free_port()
+    from relais_shared.serve import WS_OPTIONS
+
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
-                                           lifespan="on"))
+                                           lifespan="on", **WS_OPTIONS))
     task = asyncio.create_task(server.serve())
     await wait_until(lambda: server.started, 30)
     try:

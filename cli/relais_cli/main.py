@@ -141,7 +141,7 @@ async def _with_broker(consumer: str, action):
     from relais_shared.broker import Broker
     from relais_shared.topology import ConsumerTopology
 
-    settings = RelaisSettings()
+    settings = _base_settings()
     service = consumer.split(".", 1)[0]
     broker = Broker(settings.amqp_url, namespace=settings.namespace, service=f"cli-{service}")
     await broker.connect()
@@ -150,6 +150,13 @@ async def _with_broker(consumer: str, action):
         return await action(broker, topo)
     finally:
         await broker.close()
+
+
+def _base_settings() -> RelaisSettings:
+    try:
+        return RelaisSettings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _settings(name: str) -> RelaisSettings:

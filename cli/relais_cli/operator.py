@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
-from relais_shared.settings import RelaisSettings
+from relais_shared.settings import ConfigError, RelaisSettings
 
 ROLES = ["chat_operator", "triage_operator", "dispatcher", "followup", "supervisor", "auditor", "admin"]
 
@@ -30,7 +30,10 @@ def group() -> None:
 @click.option("--ttl-hours", type=click.IntRange(1, 24), default=8, show_default=True)
 def token(sub, alias, force, departments, roles, unit, orange, ttl_hours) -> None:
     """Print a signed operator token (local development key in RELAIS_KEYS_DIR)."""
-    settings = RelaisSettings()
+    try:
+        settings = RelaisSettings()
+    except ConfigError as exc:  # RELAIS_ENV unset means production, which refuses development keys
+        raise click.ClickException(str(exc)) from exc
     if settings.env == "production":
         raise click.ClickException("local tokens are refused in production: use the identity provider")
     try:

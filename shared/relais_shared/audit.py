@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
 import json
 from datetime import datetime
 
 import asyncpg
+import structlog
 
+from relais_shared import csv_export
 from relais_shared.identity import Operator
 
 COLUMNS = ("id", "at", "actor_sub", "actor_alias", "actor_force", "actor_roles", "action", "object_type",
@@ -17,13 +18,34 @@ COLUMNS = ("id", "at", "actor_sub", "actor_alias", "actor_force", "actor_roles",
 
 async def record(conn: asyncpg.Connection, operator: Operator, action: str, object_type: str, object_id: str, *,
                  reason: str | None = None, details: dict | None = None) -> None:
-    """Append one audit row; call it in the same transaction as the read or change it records."""
-    await conn.execute(
-        """INSERT INTO audit_log (actor_sub, actor_alias, actor_force, actor_roles, action, object_type, object_id,
-                                  reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+    """Append one audit row; call it in the same transaction as the read or change it records.
+
+    The row also leaves the database at once, as one log line for the log pipeline (the sink a compromised
+    service cannot rewrite): who, what and when in clear, the alias, reason and details only through the
+    row's digest, so an auditor can check every row of the table against the line shipped for it.
+    """
+    row = await conn.fetchrow(
+        f"""INSERT INTO audit_log (actor_sub, actor_alias, actor_force, actor_roles, action, object_type, object_id,
+                                   reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            RETURNING {", ".join(COLUMNS)}""",  # noqa: S608 - constant column list
         operator.sub, operator.alias, operator.force, sorted(operator.roles), action, object_type, str(object_id),
         reason, details or {},
     )
+    structlog.get_logger("relais.audit").info(
+        "audit.row", audit_id=row["id"], at=row["at"].isoformat(), actor_sub=row["actor_sub"], action=action,
+        object_type=object_type, object_id=row["object_id"], digest=digest(dict(row)))
+
+
+def digest(row: dict) -> str:
+    """SHA-256 of every column of an audit row in one canonical form, as inserted or as queried later."""
+    canonical = json.dumps({c: _canonical(row[c]) for c in COLUMNS}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical(value):
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _cell(value)
 
 
 async def query(conn: asyncpg.Connection, *, actor_sub: str | None = None, object_type: str | None = None,
@@ -43,12 +65,7 @@ async def query(conn: asyncpg.Connection, *, actor_sub: str | None = None, objec
 
 def to_csv(rows: list[dict]) -> str:
     """CSV with a header; lists and details as JSON so the file stays one line per row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
-    return out.getvalue()
+    return csv_export.render(COLUMNS, ([_cell(row[c]) for c in COLUMNS] for row in rows))
 
 
 def _cell(value) -> str:

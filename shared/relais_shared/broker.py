@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 import aio_pika
+import aiormq
 import structlog
 from aio_pika.abc import AbstractRobustChannel, AbstractRobustConnection, AbstractRobustExchange
 
@@ -42,10 +44,30 @@ class Broker:
         self.connection.reconnect_callbacks.add(lambda *_: BROKER_CONNECTED.labels(self.service).set(1))
         self.connection.close_callbacks.add(lambda *_: BROKER_CONNECTED.labels(self.service).set(0))
         self._channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
-        self._exchange = await self._channel.declare_exchange(
-            events_exchange(self.namespace), aio_pika.ExchangeType.TOPIC, durable=True
-        )
+        await self._create_events_exchange()
+        self._exchange = await self.events_exchange(self._channel)
         BROKER_CONNECTED.labels(self.service).set(1)
+
+    async def _create_events_exchange(self) -> None:
+        """Declare the events exchange when this user may (development, tests, the admin's tools).
+
+        A service's own user may not (it could delete it too): the deployment declares it, and a refusal on
+        this throw-away channel only means the exchange is someone else's to create.
+        """
+        assert self.connection is not None
+        probe = await self.connection.channel()
+        try:
+            await probe.declare_exchange(events_exchange(self.namespace), aio_pika.ExchangeType.TOPIC, durable=True)
+        except aiormq.exceptions.ChannelAccessRefused:
+            log.info("broker.events_exchange_not_declared", reason="not permitted for this user")
+        finally:
+            with contextlib.suppress(Exception):
+                await probe.close()
+
+    async def events_exchange(self, channel: AbstractRobustChannel) -> AbstractRobustExchange:
+        """The events exchange on `channel`, checked to exist (passive): publishing and binding need no more."""
+        return await channel.declare_exchange(events_exchange(self.namespace), aio_pika.ExchangeType.TOPIC,
+                                              durable=True, passive=True)
 
     @property
     def is_connected(self) -> bool:
@@ -75,12 +97,20 @@ class Broker:
         return self._channel.default_exchange if name == "" else await self._channel.get_exchange(name)
 
     async def declare_consumer_queues(self, channel: AbstractRobustChannel, topo: ConsumerTopology):
-        """Declare a consumer's main, retry and dead-letter queues and bind the main one; returns it."""
-        exchange = await channel.declare_exchange(topo.exchange, aio_pika.ExchangeType.TOPIC, durable=True)
-        await channel.declare_queue(topo.dead_letter_queue, durable=True, arguments=topo.dead_letter_arguments())
+        """Declare a consumer's main, retry and dead-letter queues, bind them, and return the main one."""
+        exchange = await self.events_exchange(channel)
+        # Auto-delete: it goes when the consumer's queues go (tests), never while one of them is bound.
+        forward = await channel.declare_exchange(topo.forward_exchange, aio_pika.ExchangeType.DIRECT, durable=True,
+                                                 auto_delete=True)
+        dead = await channel.declare_queue(topo.dead_letter_queue, durable=True,
+                                           arguments=topo.dead_letter_arguments())
+        await dead.bind(forward, routing_key=topo.dead_letter_queue)
         for step in range(len(topo.retry_delays_ms)):
-            await channel.declare_queue(topo.retry_queue(step), durable=True, arguments=topo.retry_arguments(step))
+            retry = await channel.declare_queue(topo.retry_queue(step), durable=True,
+                                                arguments=topo.retry_arguments(step))
+            await retry.bind(forward, routing_key=topo.retry_queue(step))
         queue = await channel.declare_queue(topo.queue, durable=True, arguments=topo.main_arguments())
+        await queue.bind(forward, routing_key=topo.queue)
         for key in topo.routing_keys:
             await queue.bind(exchange, routing_key=key)
         DECLARED_QUEUES.update(topo.all_queues())

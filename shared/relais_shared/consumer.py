@@ -125,8 +125,8 @@ class Consumer:
     async def _forward(self, message: AbstractIncomingMessage, queue: str, headers: dict) -> None:
         """Copy the message to `queue` with confirms, then ack it: at-least-once, never silently dropped."""
         try:
-            await self.broker.publish(message.body, routing_key=queue, exchange="", message_id=message.message_id
-                                      or "", correlation_id=message.correlation_id,
+            await self.broker.publish(message.body, routing_key=queue, exchange=self.topology.forward_exchange,
+                                      message_id=message.message_id or "", correlation_id=message.correlation_id,
                                       headers={**(message.headers or {}), **headers})
         except Exception:  # noqa: BLE001 - leave it unacked: the broker redelivers it after reconnecting
             log.warning("consumer.forward_failed", consumer=self.spec.name, queue=queue)

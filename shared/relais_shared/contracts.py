@@ -267,8 +267,8 @@ class EmergencyRaisedV1(Event):
 
 
 @event
-class EmergencyRaised(EmergencyRaisedV1):
-    """A person is in danger now: escalation must put it before a dispatcher who acknowledges it.
+class EmergencyRaisedV2(EmergencyRaisedV1):
+    """Version 2 of emergency.raised (before the burst mark); kept to read old messages.
 
     v2: the sealed contact with her safe-contact rules (so a cleared dispatcher can reach her), the case's
     danger level (carried to the follow-up entry) and the chat session it came from. force, department and
@@ -281,10 +281,28 @@ class EmergencyRaised(EmergencyRaisedV1):
     chat_session_id: uuid.UUID | None = None
 
 
+@event
+class EmergencyRaised(EmergencyRaisedV2):
+    """A person is in danger now: escalation must put it before a dispatcher who acknowledges it.
+
+    v3: `burst` — the raiser counted more danger-now emergencies than its per-department or national ceiling
+    allows in a short time (a flood, or a real mass event); escalation groups them so the console rings once.
+    The person was answered and her report kept all the same.
+    """
+
+    VERSION: ClassVar[int] = 3
+    burst: bool = False
+
+
 @upcaster("emergency.raised", 1)
 def _emergency_raised_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
     high = payload.get("priority", "p1") == "p1"
     return {**payload, "contact": None, "danger_level": "severe" if high else "high", "chat_session_id": None}
+
+
+@upcaster("emergency.raised", 2)
+def _emergency_raised_v2_to_v3(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "burst": False}
 
 
 @event

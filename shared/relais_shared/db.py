@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import structlog
+
+from relais_shared.db_roles import ensure_runtime_role, grant_runtime_role
 
 log = structlog.get_logger(__name__)
 MIGRATION_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -66,11 +71,13 @@ async def apply_migrations(conn: asyncpg.Connection, migrations: list[Migration]
     applied = []
     await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
     try:
-        await conn.execute(
-            """CREATE TABLE IF NOT EXISTS schema_migrations (
-                   component text NOT NULL, version int NOT NULL, name text NOT NULL,
-                   applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))"""
-        )
+        # Checked first: the service's own runtime role may not create tables, even IF NOT EXISTS.
+        if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
+            await conn.execute(
+                """CREATE TABLE schema_migrations (
+                       component text NOT NULL, version int NOT NULL, name text NOT NULL,
+                       applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))"""
+            )
         rows = await conn.fetch("SELECT component, version FROM schema_migrations")
         done = {(r["component"], r["version"]) for r in rows}
         for migration in migrations:
@@ -84,6 +91,8 @@ async def apply_migrations(conn: asyncpg.Connection, migrations: list[Migration]
                 )
             applied.append(f"{migration.component}/{migration.name}")
             log.info("database.migrated", migration=migration.name, component=migration.component)
+        if applied:
+            await grant_runtime_role(conn)
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
     return applied
@@ -114,3 +123,38 @@ async def connect(url: str) -> asyncpg.Connection:
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for kind in ("json", "jsonb"):
         await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def migrate_as_owner(url: str, service: str, runtime_password: str | None) -> list[str]:
+    """Migrate as the database's owner; with a password, create the service's runtime role first."""
+    from relais_shared.runtime import service_migrations
+
+    await ensure_database(url)
+    conn = await asyncpg.connect(url, timeout=10)
+    try:
+        if runtime_password:
+            await ensure_runtime_role(conn, runtime_password)
+        applied = await apply_migrations(conn, service_migrations(service))
+        await grant_runtime_role(conn)  # also when nothing was pending: the role may be new
+        return applied
+    finally:
+        await conn.close()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m relais_shared.db migrate <service>`: an init container's or one-shot container's migration.
+
+    RELAIS_DATABASE_URL names the service's database and its owner; RELAIS_RUNTIME_ROLE_PASSWORD, when set,
+    creates the `<database>_app` role the service then runs as (docker-compose; on Kubernetes the operator does).
+    """
+    if len(argv) != 2 or argv[0] != "migrate":
+        print("usage: python -m relais_shared.db migrate <service>", file=sys.stderr)
+        return 2
+    url = os.environ["RELAIS_DATABASE_URL"]
+    applied = asyncio.run(migrate_as_owner(url, argv[1], os.environ.get("RELAIS_RUNTIME_ROLE_PASSWORD")))
+    print(f"relais: {argv[1]}: {len(applied)} migration(s) applied", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

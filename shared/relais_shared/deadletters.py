@@ -53,7 +53,8 @@ async def replay_dead_letters(broker: Broker, topo: ConsumerTopology, limit: int
             if message is None:
                 break
             headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-relais-")}
-            await broker.publish(message.body, routing_key=topo.queue, exchange="", message_id=message.message_id or "",
+            await broker.publish(message.body, routing_key=topo.queue, exchange=topo.forward_exchange,
+                                 message_id=message.message_id or "",
                                  correlation_id=message.correlation_id, headers=headers)
             await message.ack()
             moved += 1

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from relais_shared.audit_api import audit_router
+from relais_shared.input_guard import InputGuard, out_of_range
 from relais_shared.metrics import HTTP_REQUESTS, HTTP_SECONDS, metrics_endpoint
 from relais_shared.notrace import NoTraceHeaders
 from relais_shared.observability import bind_correlation_id, configure_logging
@@ -109,6 +110,8 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.runtime = runtime
+    # Innermost of the three: a refused request still gets the no-trace headers, a correlation id and its log line.
+    app.add_middleware(InputGuard)
     app.add_middleware(NoTraceHeaders)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_exception_handler(asyncpg.PostgresConnectionError, _unavailable)
@@ -119,6 +122,10 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
     # 57P01 admin shutdown, 57P03 cannot connect now: the database is restarting, so "retry", not a 500.
     app.add_exception_handler(asyncpg.exceptions.OperatorInterventionError, _unavailable)
     app.add_exception_handler(RequestValidationError, validation_handler(field_messages))
+    # A date at the calendar's edge overflows in datetime arithmetic or in PostgreSQL (class 22, data exception):
+    # what the client sent cannot be held, so it is a 422 wherever in a handler it surfaces.
+    app.add_exception_handler(OverflowError, out_of_range)
+    app.add_exception_handler(asyncpg.DataError, out_of_range)
     app.add_exception_handler(Exception, _unexpected)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.include_router(health_router())

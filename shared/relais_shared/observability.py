@@ -39,6 +39,16 @@ class _StdoutHandler(logging.StreamHandler):
         pass
 
 
+class _NoConnectionLines(logging.Filter):
+    """Drops uvicorn's per-connection lines: they start with the client's address and port, and uvicorn writes
+    its WebSocket handshakes ('<client> - "WebSocket /path" [accepted]') on its error logger whatever the
+    access_log option says. We log requests ourselves, without the address."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("uvicorn") and isinstance(record.msg, str)
+                    and record.msg.startswith('%s - "'))
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     """JSON lines on stdout; uvicorn's and aio-pika's records go through the same redaction."""
     shared = [
@@ -64,11 +74,15 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     )
     handler = _StdoutHandler()
     handler.setFormatter(formatter)
+    handler.addFilter(_NoConnectionLines())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # The access log would carry client addresses and query strings: we log requests ourselves.
     logging.getLogger("uvicorn.access").disabled = True
-    # httpx logs full URLs (query strings included) at INFO.
-    for noisy in ("aiormq", "aio_pika", "httpx", "httpcore"):
+    # httpx logs full URLs (query strings included) at INFO; the websockets library, at DEBUG, every header
+    # (User-Agent, X-Forwarded-For) and the start of every frame (what she writes).
+    for noisy in ("aiormq", "aio_pika", "httpx", "httpcore", "websockets"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # uvicorn hands its error logger to the websockets library: its DEBUG lines are those same headers and frames.
+    logging.getLogger("uvicorn.error").setLevel(max(logging.INFO, root.level))

@@ -13,7 +13,8 @@ SENSITIVE_KEYS = frozenset(
         "text", "free_text", "message_text", "body", "content", "description", "summary", "comment", "notes",
         "phone", "phone_number", "telephone", "email", "name", "first_name", "last_name", "address",
         "ip", "client_ip", "client", "remote_addr", "x_forwarded_for", "receipt", "contact", "password",
-        "token", "authorization", "query_string", "location", "location_hint",
+        "token", "authorization", "query_string", "location", "location_hint", "client_addr", "peer", "peername",
+        "remote", "x_real_ip", "forwarded",
     }
 )
 PATTERNS = (
@@ -25,23 +26,35 @@ PATTERNS = (
 )
 
 
-# IPv6 candidates are checked by the ipaddress module, so times like 11:18:32 stay readable.
-IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+# IPv6 candidates are checked by the ipaddress module, so times like 11:18:32 stay readable. Also caught: a
+# port after the address, bare as uvicorn writes it ("2001:db8::1:54321") or bracketed ("[2001:db8::1]:443"), a
+# zone ("fe80::1%eth0") and an IPv4 tail ("::ffff:10.1.2.3").
+IPV6_CANDIDATE = re.compile(
+    r"(?<![\w:.\[])(?:\[(?P<bracketed>[0-9A-Fa-f:.]+(?:%[\w.-]+)?)\](?::\d{1,5})?"
+    r"|(?P<bare>[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,5}){2,8}(?:\.\d{1,3}){0,3}(?:%[\w.-]+)?))(?![\w:])")
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _mask_ipv6(match: re.Match) -> str:
-    try:
-        ipaddress.IPv6Address(match.group(0))
-    except ValueError:
-        return match.group(0)
-    return REDACTED
+    bare = match.group("bare")
+    if bare is None:
+        return REDACTED if _is_ipv6(match.group("bracketed")) else match.group(0)
+    return REDACTED if _is_ipv6(bare) or _is_ipv6(bare.rpartition(":")[0]) else match.group(0)
 
 
 def scrub_text(value: str) -> str:
     """Mask anything in a string that looks like contact data or an address."""
+    value = IPV6_CANDIDATE.sub(_mask_ipv6, value)  # first: an IPv4 tail belongs to the IPv6 address
     for pattern in PATTERNS:
         value = pattern.sub(REDACTED, value)
-    return IPV6_CANDIDATE.sub(_mask_ipv6, value)
+    return value
 
 
 def scrub(value: Any, key: str | None = None) -> Any:

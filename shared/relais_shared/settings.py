@@ -12,8 +12,15 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from relais_shared.crypto import Keyring
+from relais_shared.purposes import PURPOSE_SEPARATOR, derive
 
 DEV_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - the known value production refuses
+DEV_DATA_KEY = hashlib.sha256(DEV_SECRET.encode()).digest()
+# Development values published in this repository (settings defaults, the local Kubernetes overlay): anyone can
+# read them, so production refuses them by value, whatever name a key is given.
+KNOWN_DEV_SECRETS = frozenset({DEV_SECRET, "local-dev-only-NOT-A-SECRET-0123456789abcdef"})
+KNOWN_DEV_DATA_KEYS = frozenset({DEV_DATA_KEY, b"local-dev-only-NOT-A-SECRET-key!"})
+DEV_MARKERS = ("dev-only", "not-a-secret", "change-me", "insecure")  # how our development values announce it
 
 
 class ConfigError(RuntimeError):
@@ -31,14 +38,16 @@ def service_setting(service: str):
 
 
 class _ServiceDatabaseSource(PydanticBaseSettingsSource):
-    """Reads RELAIS_<SERVICE>_DATABASE_URL for the settings class's own service."""
+    """Reads RELAIS_<SERVICE>_DATABASE_URL and RELAIS_<SERVICE>_AMQP_URL (its own broker user, ./dev up) for the
+    settings class's own service."""
 
     def get_field_value(self, field, field_name):
         return None, field_name, False
 
     def __call__(self) -> dict[str, str]:
-        value = os.environ.get(f"RELAIS_{self.settings_cls.service_name.upper()}_DATABASE_URL")
-        return {"database_url": value} if value else {}
+        prefix = f"RELAIS_{self.settings_cls.service_name.upper()}_"
+        found = {name: os.environ.get(prefix + name.upper()) for name in ("database_url", "amqp_url")}
+        return {name: value for name, value in found.items() if value}
 
 
 class RelaisSettings(BaseSettings):
@@ -48,7 +57,8 @@ class RelaisSettings(BaseSettings):
     service_name: ClassVar[str] = "relais"
     default_port: ClassVar[int] = 8000
 
-    env: Literal["development", "test", "production"] = "development"
+    # Unset means production: a deployment that forgets it must not run on the development keys.
+    env: Literal["development", "test", "production"] = "production"
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     # A server URL (no database) gets the service's own database, relais_<service>, appended.
     database_url: str = "postgresql://postgres@127.0.0.1:5432/"
@@ -57,8 +67,7 @@ class RelaisSettings(BaseSettings):
     http_port: int | None = None
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     # {"key-id": "<base64 of 32 random bytes>"}; the development default is derived from a public string.
-    data_keys: SecretStr = SecretStr(json.dumps({"dev-1": base64.b64encode(hashlib.sha256(DEV_SECRET.encode())
-                                                                          .digest()).decode()}))
+    data_keys: SecretStr = SecretStr(json.dumps({"dev-1": base64.b64encode(DEV_DATA_KEY).decode()}))
     active_data_key: str = "dev-1"
     # Operators' tokens: issuer, audience and keys (a JWKS URL from the OIDC provider, or a JWKS file).
     oidc_issuer: str = "relais-local"
@@ -78,7 +87,7 @@ class RelaisSettings(BaseSettings):
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings):
-        # RELAIS_<SERVICE>_DATABASE_URL beats the platform-wide RELAIS_DATABASE_URL, not explicit arguments.
+        # RELAIS_<SERVICE>_DATABASE_URL (and _AMQP_URL) beat the platform-wide ones, not explicit arguments.
         return init_settings, _ServiceDatabaseSource(settings_cls), env_settings, dotenv_settings, file_secret_settings
 
     @model_validator(mode="after")
@@ -86,15 +95,20 @@ class RelaisSettings(BaseSettings):
         if self.env != "production":
             return self
         problems = []
-        if self.secret_key.get_secret_value() in ("", DEV_SECRET) or len(self.secret_key) < 32:
-            problems.append("RELAIS_SECRET_KEY must be set to a random value of at least 32 characters")
-        if self.active_data_key.startswith("dev-"):
-            problems.append("RELAIS_DATA_KEYS and RELAIS_ACTIVE_DATA_KEY must name real keys (not dev-*)")
+        if _known_dev_secret(self.secret_key.get_secret_value()) or len(self.secret_key) < 32:
+            problems.append("RELAIS_SECRET_KEY must be set to a random value of at least 32 characters "
+                            "(not a development value)")
+        if self.active_data_key.startswith("dev-") or _dev_data_keys(self.data_keys.get_secret_value()):
+            problems.append("RELAIS_DATA_KEYS and RELAIS_ACTIVE_DATA_KEY must name real keys (not dev-*, and "
+                            "no development key value under any name)")
         if self.oidc_jwks_url is None or self.oidc_issuer == "relais-local":
             problems.append("RELAIS_OIDC_ISSUER and RELAIS_OIDC_JWKS_URL must name the operators' identity provider")
         if "guest:guest@" in self.amqp_url:
             problems.append("RELAIS_AMQP_URL must not use RabbitMQ's default guest account")
         problems.extend(self.production_problems())
+        if problems and "env" not in self.model_fields_set:
+            problems.append("RELAIS_ENV is not set, so production rules apply: on a development machine set "
+                            "RELAIS_ENV=development (./dev up does)")
         if problems:
             raise ConfigError(f"{self.service_name}: refusing to start in production: " + "; ".join(problems))
         return self
@@ -120,3 +134,22 @@ class RelaisSettings(BaseSettings):
             return self.database_url
         url = f"{scheme_host}/relais_{self.service_name}"
         return f"{url}?{query}" if query else url
+
+
+def _known_dev_secret(value: str) -> bool:
+    return value == "" or value in KNOWN_DEV_SECRETS or any(m in value.lower() for m in DEV_MARKERS)
+
+
+def _dev_data_keys(keys_json: str) -> bool:
+    """Whether any configured data key is a published development key, or one derived from it for a purpose
+    ("2026-01/followup.contact"), or the setting cannot be read."""
+    try:
+        keys = {kid: base64.b64decode(v, validate=True) for kid, v in json.loads(keys_json).items()}
+    except (ValueError, TypeError, AttributeError):
+        return True  # unreadable keys would fail later anyway; say so now, with the others
+    for key_id, value in keys.items():
+        group = key_id.partition(PURPOSE_SEPARATOR)[2]
+        known = KNOWN_DEV_DATA_KEYS | {derive(k, group) for k in KNOWN_DEV_DATA_KEYS if group}
+        if value in known or any(m.encode() in value.lower() for m in DEV_MARKERS):
+            return True
+    return False

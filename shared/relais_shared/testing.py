@@ -20,6 +20,9 @@ import asyncpg
 import pytest
 
 from relais_shared.broker import DECLARED_QUEUES
+
+# Tests are never production: `uv run pytest` without ./dev must not meet production's refusals either.
+os.environ.setdefault("RELAIS_ENV", "test")
 from relais_shared.settings import RelaisSettings
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

@@ -8,7 +8,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ConsumerTopology:
-    """One consumer's queues: main (quorum), one delay queue per back-off step, and a dead-letter queue."""
+    """One consumer's queues: main (quorum), one delay queue per back-off step, and a dead-letter queue.
+
+    Retries and dead letters move through the consumer's own direct exchange (`forward_exchange`), never the
+    default exchange: whoever may write to the default exchange may put a message in any queue by name, so no
+    service user is given that right (see broker_grants).
+    """
 
     namespace: str
     consumer: str
@@ -30,6 +35,11 @@ class ConsumerTopology:
     def dead_letter_queue(self) -> str:
         return f"{self.queue}.dlq"
 
+    @property
+    def forward_exchange(self) -> str:
+        """The consumer's direct exchange to its own queues, each bound under its own name."""
+        return f"{self.queue}.forward"
+
     def retry_queue(self, step: int) -> str:
         return f"{self.queue}.retry.{step}"
 
@@ -41,7 +51,7 @@ class ConsumerTopology:
             "x-max-length": self.max_length,
             "x-overflow": "reject-publish",
             "x-delivery-limit": self.delivery_limit,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": self.forward_exchange,
             "x-dead-letter-routing-key": self.dead_letter_queue,
             "x-dead-letter-strategy": "at-least-once",
         }
@@ -52,7 +62,7 @@ class ConsumerTopology:
             "x-queue-type": "quorum",
             "x-message-ttl": self.retry_delays_ms[step],
             "x-overflow": "reject-publish",
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": self.forward_exchange,
             "x-dead-letter-routing-key": self.queue,
             "x-dead-letter-strategy": "at-least-once",
         }

@@ -150,6 +150,74 @@ def test_infrastructure_services_have_healthchecks(compose: dict, name: str) -> 
     assert probe in _healthcheck_text(service), f"{name}: the healthcheck must run {probe}"
 
 
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_service_runs_as_its_own_broker_user_and_database_role(compose: dict, name: str, port: int) -> None:
+    service = _service(compose, name)
+    env = _environment(service)
+    upper = name.upper()
+    assert env["RELAIS_AMQP_URL"].startswith(f"amqp://${{RELAIS_NAMESPACE:-relais}}-{name}:${{RABBITMQ_{upper}_PASSWORD:")
+    assert env["RELAIS_DATABASE_URL"].startswith(f"postgresql://relais_{name}_app:${{POSTGRES_{upper}_PASSWORD:")
+    depends_on = service["depends_on"]
+    for one_shot in ("broker-users", f"{name}-migrate"):
+        assert depends_on[one_shot]["condition"] == "service_completed_successfully", f"{name}: {one_shot}"
+    # The migration runs as the database's owner and creates the role with the password the service uses.
+    migrate = _service(compose, f"{name}-migrate")
+    assert migrate["command"] == ["python", "-m", "relais_shared.db", "migrate", name]
+    assert migrate["image"] == service["image"] and migrate["pull_policy"] == "never"
+    migrate_env = _environment(migrate)
+    assert migrate_env["RELAIS_DATABASE_URL"].startswith("postgresql://${POSTGRES_USER:-relais}:")
+    password = env["RELAIS_DATABASE_URL"].split(":", 2)[2].split("@")[0]
+    assert migrate_env["RELAIS_RUNTIME_ROLE_PASSWORD"] == password
+
+
+def test_broker_users_are_made_from_the_grants_table(compose: dict) -> None:
+    from relais_shared.broker_grants import GRANTS
+
+    one_shot = _service(compose, "broker-users")
+    assert one_shot["command"] == ["python", "-m", "relais_shared.broker_users", "load"]
+    env = _environment(one_shot)
+    assert env["RABBITMQ_MANAGEMENT_URL"] == "http://rabbitmq:15672"
+    for name in GRANTS:  # the password it sets is the one the service logs in with
+        url = _environment(_service(compose, name))["RELAIS_AMQP_URL"]
+        assert env[f"RELAIS_BROKER_{name.upper()}_PASSWORD"] == url.split(f"-{name}:", 1)[1].rsplit("@", 1)[0]
+    assert one_shot["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+
+
+def test_broker_users_load_posts_the_definitions_to_the_management_api() -> None:
+    import base64
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from relais_shared.broker_grants import GRANTS, permissions
+    from relais_shared.broker_users import load
+
+    received = {}
+
+    class Management(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            received.update(path=self.path, auth=self.headers["Authorization"],
+                            body=json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Management)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    try:
+        load(f"http://127.0.0.1:{server.server_port}", "admin", "pw", "relais", "/", dict.fromkeys(GRANTS, "x"))
+    finally:
+        server.server_close()
+    assert received["path"] == "/api/definitions"
+    assert base64.b64decode(received["auth"].split()[1]) == b"admin:pw"
+    users = {u["name"] for u in received["body"]["users"]}
+    assert users == {f"relais-{s}" for s in GRANTS}
+    stats = next(p for p in received["body"]["permissions"] if p["user"] == "relais-stats")
+    assert {k: stats[k] for k in ("configure", "write", "read")} == permissions("relais", "stats")
+
+
 def test_postgres_init_script_creates_every_service_database(compose: dict) -> None:
     volumes = [str(v) for v in _service(compose, "postgres").get("volumes") or []]
     mounted = [v for v in volumes if "/docker-entrypoint-initdb.d/" in v]

@@ -20,6 +20,10 @@ from tests.deploy.manifests import (
 
 KNOWN_CUSTOM_KINDS = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"),
+    ("rabbitmq.com/v1beta1", "Exchange"),
+    ("rabbitmq.com/v1beta1", "User"),
+    ("rabbitmq.com/v1beta1", "Permission"),
+    ("rabbitmq.com/v1beta1", "TopicPermission"),
     ("postgresql.cnpg.io/v1", "Cluster"),
     ("postgresql.cnpg.io/v1", "Database"),
     ("postgresql.cnpg.io/v1", "ScheduledBackup"),
@@ -66,6 +70,9 @@ def test_postgres_has_a_primary_two_replicas_and_one_database_per_service(object
     for service in SERVICES:
         role = roles[f"relais_{service}"]
         assert role["login"] and role["passwordSecret"]["name"] == f"relais-db-{service}"
+        runtime = roles[f"relais_{service}_app"]  # what the service runs as (relais_shared/db_roles.py)
+        assert runtime["login"] and runtime["passwordSecret"]["name"] == f"relais-db-{service}-app"
+        assert not runtime.get("superuser") and not runtime.get("createrole") and not runtime.get("inRoles")
         assert databases[f"relais_{service}"]["owner"] == f"relais_{service}"
         assert databases[f"relais_{service}"]["cluster"]["name"] == cluster["metadata"]["name"]
     store = spec["backup"]["barmanObjectStore"]
@@ -91,6 +98,24 @@ def test_every_consumer_queue_drives_an_autoscaler(objects) -> None:
         assert scaled_queues[queue] == f"relais-{consumer.split('.')[0]}", f"{queue} scales the wrong service"
     secret_refs = [ref for auth in auths.values() for ref in auth["spec"]["secretTargetRef"]]
     assert {ref["parameter"] for ref in secret_refs} == {"username", "password"}
+
+
+def test_each_service_has_its_own_broker_user_from_the_grants_table(objects) -> None:
+    """User, Permission and TopicPermission per service, equal to relais_shared.broker_grants' table."""
+    from relais_shared.broker_grants import kubernetes_objects
+
+    config = next(iter(by_kind(objects, "ConfigMap").values()))["data"]
+    expected = kubernetes_objects(config["RELAIS_NAMESPACE"], cluster=by_kind(objects, "RabbitmqCluster").popitem()[0])
+    for want in expected:
+        got = by_kind(objects, want["kind"]).get(want["metadata"]["name"])
+        assert got is not None, f"no {want['kind']} {want['metadata']['name']}"
+        assert got["spec"] == want["spec"], f"{want['kind']} {want['metadata']['name']} differs from broker_grants"
+    assert {u for u in by_kind(objects, "User")} == {f"relais-broker-{s}" for s in SERVICES}
+    for service in SERVICES:
+        (container,) = by_kind(objects, "Deployment")[f"relais-{service}"]["spec"]["template"]["spec"]["containers"]
+        refs = {e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"]
+                if e["name"].startswith("AMQP_") and "valueFrom" in e}
+        assert refs == {f"relais-broker-{service}-user-credentials"}, f"{service} logs in as {refs}"
 
 
 @pytest.mark.parametrize("service", ["intake", "chat"])

@@ -39,13 +39,13 @@ async def test_routing_is_asked_once_and_its_answer_travels_with_the_contact_sea
         events = by_type(await tap.wait_for(2))
     assert asked == ["35760"]
     received, emergency = events["report.received"], events["emergency.raised"]
-    assert (received["version"], emergency["version"]) == (3, 2)
+    assert (received["version"], emergency["version"]) == (3, 3)
     stamp = received["payload"]["jurisdiction"]
     assert (stamp["force"], stamp["department"], stamp["insee"]) == ("PN", "35", "35278") and stamp["unit_id"]
     assert received["payload"]["mode"] == "report" and received["payload"]["callback_accepted"]
     e = emergency["payload"]
     assert (e["force"], e["department"], e["insee"]) == ("PN", "35", "35278")
-    assert e["operational_centre"] == stamp["operational_centre"] and e["danger_level"] == "standard"
+    assert e["operational_centre"] == stamp["operational_centre"] and e["danger_level"] == "severe"  # in danger now
     ring = app.state.intake.keyring
     report_id, emergency_id = accepted["id"], e["emergency_id"]
     sealed = contracts.Sealed(**e["contact"])

@@ -1,8 +1,14 @@
 """Canaries (a name, a phone number, an IP address) sent through every public and operator path must never
 appear in plaintext in any log line, any message on the broker, or any table outside the sealed columns.
+
+Paths: report, receipt messages and erasure, the emergency exit, the unit's reply and read, dispatch, national
+supervision, follow-up (by hand and by bulk import), the chat (messages, emergency, transfers, exit).
 """
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -87,8 +93,15 @@ async def exercise_every_path(platform, keys: Path) -> None:
         await client.post(f"{intake}/v1/unit/reports/{created['id']}/messages", headers=officer_headers,
                           json={"text": f"Madame {NAME}, rappel au {PHONE}"})
         await client.get(f"{intake}/v1/unit/reports/{created['id']}", headers=officer_headers)
-        await dispatch(client, platform.url("escalation"), bearer(keys))
+        assert (await client.post(f"{intake}/v1/exit", headers=forwarded,
+                                  json={"report_id": created["id"]})).status_code == 204
+        incident_id = await dispatch(client, platform.url("escalation"), bearer(keys))
+        await supervise(client, platform, keys, incident_id, forwarded)
         await follow_up(client, platform.url("followup"), bearer(keys))
+        await bulk_import(platform)
+        erased = await client.post(f"{intake}/v1/receipts/erase", headers=forwarded,
+                                   json={"receipt": created["receipt"]})
+        assert erased.status_code == 200, erased.text
     await converse(platform.url("chat"), keys)
 
 
@@ -96,7 +109,7 @@ async def _routed(client, intake, report_id):
     return (await client.get(f"{intake}/v1/reports/{report_id}")).json()["status"] == "routed"
 
 
-async def dispatch(client, escalation: str, headers: dict) -> None:
+async def dispatch(client, escalation: str, headers: dict) -> str:
     incidents = await wait_until(lambda: _incidents(client, escalation, headers), 20)
     incident_id = incidents[0]["id"]
     for path, body in (("acknowledge", {}), ("patrol", {"unit": f"Patrouille pour {NAME}"}),
@@ -104,6 +117,33 @@ async def dispatch(client, escalation: str, headers: dict) -> None:
                        ("close", {"outcome": "intervention_carried_out"})):
         response = await client.post(f"{escalation}/v1/incidents/{incident_id}/{path}", headers=headers, json=body)
         assert response.status_code < 300, (path, response.text)
+    return incident_id
+
+
+async def supervise(client, platform, keys: Path, incident_id: str, forwarded: dict) -> None:
+    """National supervision: the live overview, the incident and its contact, a jurisdiction it cannot reset."""
+    national = bearer(keys, departments=("*",)) | forwarded
+    overview = await client.get(f"{platform.url('stats')}/v1/supervision/overview", headers=national)
+    assert overview.status_code == 200, overview.text
+    escalation = f"{platform.url('escalation')}/v1/incidents/{incident_id}"
+    assert (await client.get(escalation, headers=national)).status_code == 200
+    await client.get(f"{escalation}/contact", headers=national)
+    again = await client.post(f"{escalation}/jurisdiction", headers=national, json={"force": "GN", "department": "35"})
+    assert again.status_code in (200, 409), again.text
+
+
+async def bulk_import(platform) -> None:
+    """`relais followup import` of past cases with her name, number and address, its output in the log."""
+    path = Path(platform.log_path).with_name("past-cases.csv")
+    path.write_text("case_reference;force;department;risk_level;intervention_at;phone;trusted_person_name;address\n"
+                    f"GN-35-2025-CANARY;GN;35;high;2025-06-01T21:10;{PHONE};{NAME};12 rue {NAME}, Rennes\n",
+                    encoding="utf-8")
+    env = {**os.environ, "RELAIS_ENV": "test", "RELAIS_NAMESPACE": platform.isolated.namespace,
+           "RELAIS_FOLLOWUP_DATABASE_URL": platform.database_url("followup")}
+    with open(platform.log_path, "a") as log:
+        done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "relais_cli.main", "followup", "import",
+                                                        str(path)], env=env, stdout=log, stderr=log, timeout=60)
+    assert done.returncode == 0, platform.log_tail()
 
 
 async def _incidents(client, escalation, headers):
@@ -128,12 +168,22 @@ async def follow_up(client, followup: str, headers: dict) -> None:
 async def converse(chat: str, keys: Path) -> None:
     victim = await Victim.start(chat, level="orange", danger_level="high")
     officer = await (await Officer.sign_in(chat, keys, force="GN", departments=("*",))).ready()
+    colleague = await (await Officer.sign_in(chat, keys, force="GN", departments=("*",))).ready()
+    session = victim.session_id
     try:
         await victim.write(f"Je m'appelle {NAME}, mon numéro {PHONE}, mon IP {IP}")
-        await officer.send({"type": "claim", "session_id": victim.session_id})
+        await officer.send({"type": "claim", "session_id": session})
         await officer.wait_for(lambda f: f["type"] == "claimed")
-        await officer.reply(victim.session_id, f"Bien reçu {NAME}, nous appelons le {PHONE}")
+        await officer.reply(session, f"Bien reçu {NAME}, nous appelons le {PHONE}")
         await victim.wait_for(lambda f: f["type"] == "message" and f.get("author") == "officer")
+        await officer.send({"type": "emergency", "session_id": session, "kind": "operator",
+                            "summary": f"{NAME} en danger, rappeler le {PHONE}, IP {IP}"})
+        await officer.wait_for(lambda f: f["type"] == "emergency_raised")
+        await officer.send({"type": "transfer", "session_id": session, "to_operator": colleague.operator.sub})
+        await officer.wait_for(lambda f: f["type"] == "session_gone")
+        await colleague.send({"type": "transfer", "session_id": session, "to_other_force": True})
+        await colleague.wait_for(lambda f: f["type"] == "session_gone")
+        await victim.send({"type": "exit"})
     finally:
-        await victim.close()
-        await officer.close()
+        for peer in (victim, officer, colleague):
+            await peer.close()

@@ -14,13 +14,13 @@ class DemoSettings(RelaisSettings):
 
 def test_server_url_gets_the_service_database(monkeypatch):
     monkeypatch.delenv("RELAIS_DATABASE_URL", raising=False)
-    assert DemoSettings().service_database_url == "postgresql://postgres@127.0.0.1:5432/relais_demo"
-    assert DemoSettings(database_url="postgresql://u@db:5432/other").service_database_url.endswith("/other")
+    assert DemoSettings(env="test").service_database_url == "postgresql://postgres@127.0.0.1:5432/relais_demo"
+    assert DemoSettings(env="test", database_url="postgresql://u@db:5432/other").service_database_url.endswith("/other")
 
 
 def test_service_specific_database_variable_wins(monkeypatch):
     monkeypatch.setenv("RELAIS_DEMO_DATABASE_URL", "postgresql://x@h/demo_db")
-    assert DemoSettings().service_database_url == "postgresql://x@h/demo_db"
+    assert DemoSettings(env="test").service_database_url == "postgresql://x@h/demo_db"
 
 
 def test_production_refuses_default_secret_and_guest_broker():

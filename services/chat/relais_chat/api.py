@@ -67,12 +67,14 @@ async def open_conversation(request: Request, ticket_text: str, *, alias: str | 
     ticket = tickets.redeem(hub.keyring, ticket_text.strip())
     pepper = settings.secret_key.get_secret_value()
 
-    def before_create() -> None:
-        enforce(request.app.state.session_limiter, request, settings.trusted_proxy_hops)
+    async def before_create(conn) -> None:
+        # On the transaction's own connection: a second one from the pool could starve it under a flood.
+        await enforce(request.app.state.session_limiter, request, settings.trusted_proxy_hops, db=conn)
 
     async with hub.runtime.pool.acquire() as conn:
         opened = await opening.open_from_ticket(conn, ticket, alias=alias, lang=lang or ticket.lang, pepper=pepper,
-                                                before_create=before_create)
+                                                before_create=before_create,
+                                                ceiling=request.app.state.severe_ceiling)
     if opened.resumed:
         # Sockets opened with the old secret (the page before a reload, another device) are cut off.
         await hub.publish_live("replaced", session_id=opened.session_id,

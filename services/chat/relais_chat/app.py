@@ -17,7 +17,7 @@ from relais_chat.victim import VictimLine
 from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
 from relais_shared.operators import build_verifier
-from relais_shared.ratelimit import RateLimiter
+from relais_shared.ratelimit import Ceiling, RateLimiter
 from relais_shared.retention import PurgeRule
 from relais_shared.runtime import ServiceRuntime
 
@@ -68,6 +68,8 @@ def create_app(settings: ChatSettings | None = None) -> FastAPI:
                              on_started=started)
     app.state.hub = hub
     app.state.session_limiter = RateLimiter(settings.secret_key.get_secret_value() + "/chat-sessions",
-                                            settings.sessions_per_hour)
+                                            settings.sessions_per_hour, name="chat_sessions")
+    app.state.severe_ceiling = Ceiling("chat", "severe_chats", settings.severe_ceiling_department,
+                                       settings.severe_ceiling_national, settings.severe_ceiling_window_seconds)
     pages.install(app)
     return app

@@ -8,7 +8,7 @@ import uuid
 import structlog
 from fastapi import WebSocket, WebSocketDisconnect
 
-from relais_chat import frames, messages, officers, queueing, sessions, triage
+from relais_chat import frames, guard, messages, officers, queueing, sessions, triage
 from relais_chat.actions import Actions
 from relais_chat.live import Hub, Socket, Subscriber
 from relais_chat.texts import error_frame
@@ -24,6 +24,7 @@ class Console:
     def __init__(self, websocket: WebSocket, hub: Hub, verifier: TokenVerifier, actions: Actions):
         self.websocket, self.hub, self.verifier, self.actions = websocket, hub, verifier, actions
         self.socket = Socket(websocket)
+        self.guard = guard.guard_for(actions.settings)
         self.operator: Operator | None = None
         self.subs: dict[uuid.UUID, Subscriber] = {}
 
@@ -36,7 +37,7 @@ class Console:
         try:
             await self._start(auth)
             while True:
-                await self._handle(await self.websocket.receive())
+                await self._handle(await guard.receive(self.socket, self.guard))
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
@@ -48,10 +49,13 @@ class Console:
 
     async def _authenticate(self) -> frames.OfficerAuth | None:
         try:
-            raw = await asyncio.wait_for(self.websocket.receive_text(), self.actions.settings.hello_timeout_seconds)
+            raw = await asyncio.wait_for(guard.receive(self.socket, self.guard),
+                                         self.actions.settings.hello_timeout_seconds)
             auth = frames.parse(frames.OfficerAuth, raw)
             operator = self.verifier.verify(auth.token)
-        except (TimeoutError, frames.BadFrame, AuthError, WebSocketDisconnect, KeyError, RuntimeError):
+        except WebSocketDisconnect:
+            return None  # gone, or cut for breaking a limit (and told so)
+        except (TimeoutError, frames.BadFrame, AuthError, KeyError, RuntimeError):
             await self.socket.send(error_frame("auth"))
             await self.websocket.close(code=4401)
             return None
@@ -119,14 +123,15 @@ class Console:
         if waiting is not None:
             await self.socket.send({"type": "triage", "items": waiting})
 
-    async def _handle(self, message: dict) -> None:
-        if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message.get("code", 1000))
+    async def _handle(self, raw: str | bytes | None) -> None:
         try:
-            frame = frames.officer_frame(message.get("text"))
+            frame = frames.officer_frame(raw)
         except frames.BadFrame:
             await self.socket.send(error_frame("malformed"))
             return
+        if isinstance(frame, frames.Typing) and not (frame.session_id in self.subs
+                                                     and self.guard.typing_due(frame.session_id)):
+            return  # the console sends one per keystroke: the victim's page needs one every few seconds
         try:
             await self.actions.dispatch(self, frame)
         except sessions.Refused as refused:

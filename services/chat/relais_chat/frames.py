@@ -11,6 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 
 
+# No conversation comes near this many messages: a larger sequence number is a malformed frame, never a number
+# that overflows a query.
+MAX_SEQ = 2**31 - 1
+
 class Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -19,7 +23,7 @@ class VictimHello(Frame):
     type: Literal["hello"]
     session_id: uuid.UUID
     secret: str = Field(min_length=20, max_length=100)
-    last_seq: int = Field(default=0, ge=0)
+    last_seq: int = Field(default=0, ge=0, le=MAX_SEQ)
 
 
 class Send(Frame):
@@ -31,7 +35,7 @@ class Send(Frame):
 
 class Ack(Frame):
     type: Literal["ack"]
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=MAX_SEQ)
     session_id: uuid.UUID | None = None
 
 
@@ -48,7 +52,7 @@ class OfficerAuth(Frame):
     type: Literal["auth"]
     token: str = Field(min_length=10, max_length=8000)
     # Console reconnect: the last seq seen per conversation, to get only what came after.
-    after: dict[uuid.UUID, int] = Field(default_factory=dict)
+    after: dict[uuid.UUID, Annotated[int, Field(ge=0, le=MAX_SEQ)]] = Field(default_factory=dict, max_length=500)
 
 
 class Presence(Frame):

@@ -20,7 +20,6 @@ import structlog
 from relais_chat import messages
 from relais_shared import contracts
 from relais_shared.runtime import ServiceRuntime
-from relais_shared.topology import events_exchange
 
 log = structlog.get_logger(__name__)
 Reaction = Callable[[dict], Awaitable[None]]
@@ -137,8 +136,7 @@ class Hub:
         while not broker.is_connected:
             await asyncio.sleep(0.1)
         channel = await broker.connection.channel()
-        self._events = await channel.declare_exchange(events_exchange(self.runtime.settings.namespace),
-                                                      aio_pika.ExchangeType.TOPIC, durable=True)
+        self._events = await broker.events_exchange(channel)  # exists; the service's user may not declare it
         self._live = await channel.declare_exchange(self.live_exchange, aio_pika.ExchangeType.TOPIC,
                                                     auto_delete=True)
         queue = await channel.declare_queue(f"{self.runtime.settings.namespace}.chat.node.{self.node}",

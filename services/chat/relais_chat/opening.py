@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import asyncpg
 
 from relais_chat import messages, sessions
 from relais_chat.rules import platform_of, session_level
+from relais_shared.ratelimit import Ceiling
 from relais_shared.tickets import ChatTicket, TicketRejected
 
 
@@ -28,8 +29,13 @@ class Opened:
 
 
 async def open_from_ticket(conn: asyncpg.Connection, ticket: ChatTicket, *, alias: str | None, lang: str,
-                           pepper: str, before_create: Callable[[], None] = lambda: None) -> Opened:
-    """The report's open conversation with a new secret, or a new one; `before_create` may refuse (rate limit)."""
+                           pepper: str, before_create: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
+                           ceiling: Ceiling | None = None) -> Opened:
+    """The report's open conversation with a new secret, or a new one; `before_create` may refuse (rate limit).
+
+    A new severe conversation past the `ceiling` of its department or of the country is opened all the same,
+    marked as part of a burst.
+    """
     async with conn.transaction():
         # One conversation per report even when two pages post the same ticket at once.
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(ticket.report_id))
@@ -40,8 +46,14 @@ async def open_from_ticket(conn: asyncpg.Connection, ticket: ChatTicket, *, alia
                ORDER BY created_at DESC LIMIT 1 FOR UPDATE""", ticket.report_id)
         if current is not None:
             return await _resume(conn, current, ticket, lang, pepper)
-        before_create()
-        return await _create(conn, ticket, alias, lang, pepper)
+        if before_create is not None:
+            await before_create(conn)
+        opened = await _create(conn, ticket, alias, lang, pepper)
+        if ceiling is not None and ticket.danger_level == "severe":
+            department = ticket.jurisdiction.department if ticket.jurisdiction else None
+            if await ceiling.passed(conn, department) is not None:
+                await conn.execute("UPDATE chat_sessions SET burst = true WHERE id = $1", opened.session_id)
+        return opened
 
 
 async def _resume(conn: asyncpg.Connection, current: asyncpg.Record, ticket: ChatTicket, lang: str,

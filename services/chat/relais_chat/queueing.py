@@ -13,11 +13,15 @@ RECENT_CLAIMS = 50
 
 
 async def waiting(conn: asyncpg.Connection, platform_queue: str) -> list[asyncpg.Record]:
-    """Waiting sessions of one platform queue in the order officers should take them."""
+    """Waiting sessions of one platform queue in the order officers should take them.
+
+    A severe conversation of a burst (past a ceiling) ranks as a high one: a flood cannot push every real
+    conversation back.
+    """
     rows = await conn.fetch(
-        """SELECT id, alias, force, department, level, danger_level, category, report_id, queued_at
+        """SELECT id, alias, force, department, level, danger_level, category, report_id, queued_at, burst
            FROM chat_sessions WHERE platform_queue = $1 AND status = 'waiting'""", platform_queue)
-    return sorted(rows, key=lambda r: queue_key(r["danger_level"], r["queued_at"]))
+    return sorted(rows, key=lambda r: queue_key("high" if r["burst"] else r["danger_level"], r["queued_at"]))
 
 
 async def officer_queue(conn: asyncpg.Connection, who: Operator) -> list[dict]:
@@ -25,7 +29,7 @@ async def officer_queue(conn: asyncpg.Connection, who: Operator) -> list[dict]:
     now = datetime.now(UTC)
     return [{"session_id": str(r["id"]), "alias": r["alias"], "department": r["department"], "level": r["level"],
              "danger_level": r["danger_level"], "waited_seconds": round((now - r["queued_at"]).total_seconds()),
-             "may_claim": who.may_read(r["level"])}
+             "may_claim": who.may_read(r["level"]), "burst": r["burst"]}
             for r in await waiting(conn, platform_of(who.force)) if who.covers(r["force"], r["department"])]
 
 

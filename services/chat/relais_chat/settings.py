@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+from relais_shared.serve import WS_TRANSPORT_MAX_BYTES
 from relais_shared.settings import RelaisSettings, service_setting
 
 _env = service_setting("chat")
@@ -27,6 +28,11 @@ class ChatSettings(RelaisSettings):
     # New conversations per client address and hour (per replica): enough for a victim who reconnects or
     # starts again, too few for a script to fill the officers' queue with empty conversations.
     sessions_per_hour: int = _env("sessions_per_hour", 20, ge=1)
+    # New severe conversations one department, and the whole country, may open in a window before the next ones
+    # are marked as a burst: still opened, but no longer ahead of every other conversation in the queue.
+    severe_ceiling_department: int = _env("severe_ceiling_department", 10, ge=1)
+    severe_ceiling_national: int = _env("severe_ceiling_national", 60, ge=1)
+    severe_ceiling_window_seconds: float = _env("severe_ceiling_window_seconds", 900.0, gt=0)
     # Proxies in front of chat that append X-Forwarded-For (0: use the socket's address).
     trusted_proxy_hops: int = _env("trusted_proxy_hops", 0, ge=0)
     hello_timeout_seconds: float = _env("hello_timeout_seconds", 10.0)
@@ -42,3 +48,11 @@ class ChatSettings(RelaisSettings):
     # A waiting conversation whose victim has not been connected for this long leaves the queue: nobody waits
     # unseen, and no officer answers someone who has gone.
     waiting_expiry_seconds: float = _env("waiting_expiry_seconds", 600.0, gt=0)
+    # Every socket, checked before a frame is parsed: its size (the longest message, JSON-escaped, fits in
+    # 16 KiB), then its pace (a page that replays a long conversation acks each message at once: hence the
+    # burst). Past either limit the socket gets an error frame and is closed (1009, 1008). Typing signals are
+    # relayed at most once every `ws_typing_every_seconds` per conversation, however often they come.
+    ws_max_frame_bytes: int = _env("ws_max_frame_bytes", 16 * 1024, ge=1024, le=WS_TRANSPORT_MAX_BYTES)
+    ws_frames_burst: int = _env("ws_frames_burst", 600, ge=1)
+    ws_frames_per_second: float = _env("ws_frames_per_second", 20.0, gt=0)
+    ws_typing_every_seconds: float = _env("ws_typing_every_seconds", 2.0, ge=0)

@@ -8,7 +8,7 @@ import time
 import structlog
 from fastapi import WebSocket, WebSocketDisconnect
 
-from relais_chat import frames, messages, queueing, sessions
+from relais_chat import frames, guard, messages, queueing, sessions
 from relais_chat.live import Hub, Socket, Subscriber
 from relais_chat.rules import TokenBucket
 from relais_chat.settings import ChatSettings
@@ -23,6 +23,7 @@ class VictimLine:
     def __init__(self, websocket: WebSocket, hub: Hub, settings: ChatSettings, buckets: dict):
         self.websocket, self.hub, self.settings, self.buckets = websocket, hub, settings, buckets
         self.socket = Socket(websocket)
+        self.guard = guard.guard_for(settings)
         self.sub: Subscriber | None = None
 
     @property
@@ -35,7 +36,7 @@ class VictimLine:
             return
         try:
             while True:
-                await self._handle(await self.websocket.receive())
+                await self._handle(await guard.receive(self.socket, self.guard))
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
@@ -43,9 +44,11 @@ class VictimLine:
 
     async def _hello(self) -> bool:
         try:
-            raw = await asyncio.wait_for(self.websocket.receive_text(), self.settings.hello_timeout_seconds)
+            raw = await asyncio.wait_for(guard.receive(self.socket, self.guard), self.settings.hello_timeout_seconds)
             hello = frames.parse(frames.VictimHello, raw)
-        except (TimeoutError, frames.BadFrame, WebSocketDisconnect, KeyError, RuntimeError):
+        except WebSocketDisconnect:
+            return False  # gone, or cut for breaking a limit (and told so)
+        except (TimeoutError, frames.BadFrame, KeyError, RuntimeError):
             await self.socket.send(error_frame("hello_first"))
             await self.websocket.close(code=4400)
             return False
@@ -65,11 +68,9 @@ class VictimLine:
         await self.hub.pump(self.sub)
         return True
 
-    async def _handle(self, message: dict) -> None:
-        if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message.get("code", 1000))
+    async def _handle(self, raw: str | bytes | None) -> None:
         try:
-            frame = frames.victim_frame(message.get("text"))
+            frame = frames.victim_frame(raw)
         except frames.BadFrame:
             await self.socket.send(error_frame("malformed"))
             return
@@ -77,7 +78,7 @@ class VictimLine:
             await self._send(frame)
         elif isinstance(frame, frames.Ack):
             await self._ack(frame.seq)
-        elif isinstance(frame, frames.Typing):
+        elif isinstance(frame, frames.Typing) and self.guard.typing_due():
             await self.hub.publish_live("typing", session_id=self.sub.session_id, who="victim")
         elif isinstance(frame, frames.Exit):
             await leave_by_exit(self.hub, self.sub.session_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from relais_escalation import api, centres, console, handlers
+from relais_escalation import api, burst_api, centres, console, handlers
 from relais_escalation.consoles import ConsoleHub
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import RoutingLookup
@@ -26,6 +26,7 @@ FIELD_MESSAGES = {
     "text": ("Write a note of 1 to 2000 characters.", "Écrivez une note de 1 à 2000 caractères."),
     "outcome": ("Choose an outcome from the list.", "Choisissez une issue dans la liste."),
     "incident_id": ("This is not an incident number.", "Ce n'est pas un numéro d'incident."),
+    "burst_id": ("This is not a burst number.", "Ce n'est pas un numéro de vague de signalements."),
     "force": ("Choose GN (gendarmerie) or PN (police).", "Choisissez GN (gendarmerie) ou PN (police)."),
     "department": ("Give a department code such as 35, 2A or 974.",
                    "Indiquez un code de département comme 35, 2A ou 974."),
@@ -48,7 +49,7 @@ def create_app(settings: EscalationSettings | None = None) -> FastAPI:
         runtime.spawn(hub.listen(), name="console-fanout")
         runtime.spawn(hub.pump_forever(), name="console-pump")
 
-    app = create_service_app(runtime, title="Relais escalation", routers=[api.router, console.router],
+    app = create_service_app(runtime, title="Relais escalation", routers=[api.router, burst_api.router, console.router],
                              description="Emergency dispatch with acknowledgement deadlines.",
                              on_started=started, on_stopping=dispatch.routing.close, field_messages=FIELD_MESSAGES)
     app.state.dispatch, app.state.hub = dispatch, hub

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import time
 from pathlib import Path
 
 import structlog
@@ -23,6 +25,10 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(tags=["console"])
 AUTH_SECONDS = 10
+# What the page sends: a sign-in (a token of at most 8 KB), then a heartbeat every 5 seconds. Anything bigger
+# is refused before it is parsed, anything faster than this pace is a client to cut off (1009, 1008).
+MAX_FRAME_BYTES = 16 * 1024
+FRAMES_BURST, FRAMES_PER_SECOND = 20, 2.0
 
 
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
@@ -39,7 +45,8 @@ async def favicon() -> Response:
 @router.websocket("/v1/console/ws")
 async def console_socket(socket: WebSocket):
     await socket.accept()
-    operator, last_seen = await _authenticate(socket)
+    pace = Pace(FRAMES_BURST, FRAMES_PER_SECOND)
+    operator, last_seen = await _authenticate(socket, pace)
     if operator is None:
         return
     app = socket.app
@@ -54,7 +61,7 @@ async def console_socket(socket: WebSocket):
                                 "departments": list(operator.departments), "orange": operator.orange_clearance})
         console = await hub.join(socket, operator, last_seen)
         while True:
-            message = await socket.receive_json()
+            message = await _receive(socket, pace)
             if isinstance(message, dict) and message.get("type") == "heartbeat":
                 async with pool.acquire() as conn:
                     await staffing.heartbeat(conn, connection_id)
@@ -68,16 +75,18 @@ async def console_socket(socket: WebSocket):
                 await staffing.go_off_duty(conn, connection_id)
 
 
-async def _authenticate(socket: WebSocket) -> tuple[Operator | None, int | None]:
+async def _authenticate(socket: WebSocket, pace: Pace) -> tuple[Operator | None, int | None]:
     """The first message: {"type": "auth", "token": "…", "last_seq": n}; anything else closes the socket."""
     try:
-        first = await asyncio.wait_for(socket.receive_json(), AUTH_SECONDS)
+        first = await asyncio.wait_for(_receive(socket, pace), AUTH_SECONDS)
         token, last_seq = str(first["token"]), first.get("last_seq")
         verifier = getattr(socket.app.state, "verifier", None) or operators.build_verifier(
             socket.app.state.runtime.settings)
         socket.app.state.verifier = verifier
         operator = verifier.verify(token.strip())
-    except (TimeoutError, KeyError, TypeError, ValueError, AuthError, WebSocketDisconnect) as exc:
+    except WebSocketDisconnect:
+        return None, None  # gone, or cut for breaking a limit (and told so)
+    except (TimeoutError, KeyError, TypeError, ValueError, AuthError) as exc:
         log.info("escalation.console_refused", error=type(exc).__name__)
         await _refuse(socket, 4401, "Sign in with a valid operator token. / Connectez-vous avec un jeton valide.")
         return None, None
@@ -87,7 +96,38 @@ async def _authenticate(socket: WebSocket) -> tuple[Operator | None, int | None]
     return operator, last_seq if isinstance(last_seq, int) and last_seq >= 0 else None
 
 
-async def _refuse(socket: WebSocket, code: int, message: str) -> None:
+async def _refuse(socket: WebSocket, code: int, message: str, reason: str | None = None) -> None:
     with contextlib.suppress(Exception):
-        await socket.send_json({"type": "error", "message": message})
+        await socket.send_json({"type": "error", "message": message} | ({"code": reason} if reason else {}))
         await socket.close(code=code)
+
+
+class Pace:
+    """Frames a socket may send: `burst` at once, refilled at `rate` per second."""
+
+    def __init__(self, burst: int, rate: float):
+        self.burst, self.rate, self.tokens, self.updated = burst, rate, float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens, self.updated = min(self.burst, self.tokens + (now - self.updated) * self.rate), now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+async def _receive(socket: WebSocket, pace: Pace):
+    """The next message, measured and paced before it is parsed as JSON; past a limit the socket is closed."""
+    message = await socket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    raw = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
+    # A character is at least one byte: a long text is refused before it is ever encoded.
+    if len(raw) > MAX_FRAME_BYTES or len(raw.encode() if isinstance(raw, str) else raw) > MAX_FRAME_BYTES:
+        await _refuse(socket, 1009, "Message too large. / Message trop volumineux.", "too_big")
+        raise WebSocketDisconnect(1009)
+    if not pace.take():
+        await _refuse(socket, 1008, "Too many messages. / Trop de messages.", "too_fast")
+        raise WebSocketDisconnect(1008)
+    return json.loads(raw)

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
-import aio_pika
 import structlog
 from fastapi import WebSocket
 
@@ -18,7 +17,6 @@ from relais_escalation.metrics import CONSOLES
 from relais_escalation.views import console_view
 from relais_shared.identity import Operator
 from relais_shared.runtime import ServiceRuntime
-from relais_shared.topology import events_exchange
 
 log = structlog.get_logger(__name__)
 SEND_TIMEOUT = 5.0
@@ -49,8 +47,7 @@ class ConsoleHub:
         while not broker.is_connected:
             await asyncio.sleep(0.2)
         channel = await broker.connection.channel()
-        exchange = await channel.declare_exchange(events_exchange(self.runtime.settings.namespace),
-                                                  aio_pika.ExchangeType.TOPIC, durable=True)
+        exchange = await broker.events_exchange(channel)  # exists; the service's user may not declare it
         queue = await channel.declare_queue(self.node_queue, exclusive=True, auto_delete=True)
         await queue.bind(exchange, routing_key="dispatch.#")
         await queue.consume(self._on_event, no_ack=True)

@@ -10,7 +10,8 @@ INCIDENT_COLUMNS = """i.id, i.emergency_id, i.report_id, i.source, i.kind, i.pri
     i.operational_centre, i.postal_code, i.insee, i.jurisdiction_resolved, i.status, i.step, i.deadline_at,
     i.created_at, i.acknowledged_at, i.acknowledged_by, i.closed_at, i.outcome, i.case_reference,
     (i.patrol_sealed IS NOT NULL) AS patrol_assigned, i.danger_level, i.chat_session_id, i.erased_at,
-    (i.contact_sealed IS NOT NULL) AS has_contact"""
+    (i.contact_sealed IS NOT NULL) AS has_contact, i.burst_id,
+    (SELECT b.members FROM bursts b WHERE b.id = i.burst_id) AS burst_size"""
 
 
 async def append(conn: asyncpg.Connection, incident_id: uuid.UUID, kind: str) -> int:
@@ -32,8 +33,11 @@ async def latest(conn: asyncpg.Connection) -> int:
 
 
 async def active(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """Incidents not closed yet, and those closed in the last hour, newest first."""
+    """Incidents not closed yet, and those closed in the last hour, newest first.
+
+    Members of a burst come after every other incident: a flood cannot push a real one out of the list.
+    """
     return await conn.fetch(
         f"""SELECT {INCIDENT_COLUMNS} FROM incidents i
             WHERE i.status <> 'closed' OR i.closed_at > now() - interval '1 hour'
-            ORDER BY i.created_at DESC LIMIT 500""")
+            ORDER BY (i.burst_id IS NOT NULL), i.created_at DESC LIMIT 500""")

@@ -7,7 +7,7 @@ from dataclasses import replace
 import asyncpg
 import structlog
 
-from relais_escalation import contact, feed, incidents, resolution
+from relais_escalation import bursts, contact, feed, incidents, resolution
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import Jurisdiction
 from relais_shared import contracts
@@ -30,10 +30,12 @@ async def on_emergency_raised(event: contracts.EmergencyRaised, *, conn: asyncpg
     erased = event.report_id is not None and bool(
         await conn.fetchval("SELECT 1 FROM erased_reports WHERE report_id = $1", event.report_id))
     plain = None if erased else contact.open_from_event(dispatch, event)
-    incident_id = await incidents.open_incident(conn, dispatch, event, where, erased=erased, contact_plain=plain)
+    placement = await bursts.place(conn, dispatch, event, where)
+    incident_id = await incidents.open_incident(conn, dispatch, event, where, erased=erased, contact_plain=plain,
+                                                placement=placement)
     if incident_id is not None:
         log.info("escalation.incident_opened", incident_id=str(incident_id), priority=event.priority,
-                 resolved=where.resolved, centre=where.centre)
+                 resolved=where.resolved, centre=where.centre, burst=placement.burst_id is not None)
 
 
 async def on_report_erased(event: contracts.ReportErased, *, conn: asyncpg.Connection, **_) -> None:

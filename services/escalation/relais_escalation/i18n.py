@@ -36,6 +36,10 @@ FR = {
     "jurisdiction_heading": "Attribuer la juridiction", "force_label": "Force",
     "force_GN": "Gendarmerie (GN)", "force_PN": "Police (PN)", "department_label": "Département (code)",
     "set_jurisdiction": "Attribuer",
+    "burst": "Vague de signalements", "burst_reports": "signalements", "burst_waiting": "à prendre en compte",
+    "burst_note": "Au-delà du plafond du département ou national : chaque signalement est conservé, une seule "
+                  "alerte pour toute la vague.",
+    "burst_ack": "Prendre en compte toute la vague", "burst_members": "Voir les signalements de la vague",
 }
 
 EN = {
@@ -72,6 +76,10 @@ EN = {
     "jurisdiction_heading": "Set the jurisdiction", "force_label": "Force",
     "force_GN": "Gendarmerie (GN)", "force_PN": "Police (PN)", "department_label": "Department (code)",
     "set_jurisdiction": "Set",
+    "burst": "Burst of reports", "burst_reports": "reports", "burst_waiting": "to acknowledge",
+    "burst_note": "Past the department's or the national ceiling: every report is kept, one alarm for the whole "
+                  "burst.",
+    "burst_ack": "Acknowledge the whole burst", "burst_members": "Show the burst's reports",
 }
 
 OUTCOMES = ("intervention_carried_out", "no_intervention_needed", "handled_by_phone", "false_alarm", "duplicate",

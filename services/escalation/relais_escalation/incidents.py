@@ -8,6 +8,7 @@ from datetime import datetime
 import asyncpg
 
 from relais_escalation import contact, feed, ladder, staffing
+from relais_escalation.bursts import Placement
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import Jurisdiction
 from relais_escalation.metrics import ESCALATIONS
@@ -18,32 +19,36 @@ LOOKUPS_CHANNEL = "escalation_lookups"
 
 
 async def open_incident(conn: asyncpg.Connection, dispatch: Dispatch, event: contracts.EmergencyRaised,
-                        where: Jurisdiction, *, contact_plain: str | None, erased: bool) -> uuid.UUID | None:
+                        where: Jurisdiction, *, contact_plain: str | None, erased: bool,
+                        placement: Placement = Placement()) -> uuid.UUID | None:
     """One incident per emergency, already past any empty step; None when this emergency is known.
 
     Without a jurisdiction it starts at national supervision, and routing is asked later (`lookups`), never here.
+    A silent member of a burst (another member already rings) gets no deadline: the burst rings once.
     """
     policy = dispatch.policies.for_centre(where.centre)
     staffed = await _staffed(conn, dispatch, where.force, where.department)
     moves = ladder.settle(policy, ladder.start_position(policy, where.resolved), staffed.__contains__)
     step = moves[-1].to_step if moves else ladder.start_position(policy, where.resolved)
-    seconds = ladder.deadline_of(policy, step, event.priority)
+    seconds = None if placement.silent else ladder.deadline_of(policy, step, event.priority)
+    moves = [] if placement.silent else moves
     incident_id = uuid.uuid4()
     ask_routing = not where.resolved and bool(event.insee or event.postal_code)
     keep = not erased  # a late emergency of an erased report keeps only its codes
     inserted = await conn.fetchval(
         """INSERT INTO incidents (id, emergency_id, source, kind, priority, report_id, level, force, department,
                insee, postal_code, operational_centre, jurisdiction_resolved, location_sealed, summary_sealed, step,
-               deadline_at, danger_level, chat_session_id, contact_sealed, erased_at, lookup_due_at)
+               deadline_at, danger_level, chat_session_id, contact_sealed, erased_at, lookup_due_at, burst_id)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,
-                   clock_timestamp() + make_interval(secs => $17), $18, $19, $20,
-                   CASE WHEN $21 THEN now() END, CASE WHEN $22 THEN clock_timestamp() END)
+                   clock_timestamp() + make_interval(secs => $17::float8), $18, $19, $20,
+                   CASE WHEN $21 THEN now() END, CASE WHEN $22 THEN clock_timestamp() END, $23)
            ON CONFLICT (emergency_id) DO NOTHING RETURNING id""",
         incident_id, event.emergency_id, event.source, event.kind, event.priority, event.report_id, event.level,
         where.force, where.department, where.insee or event.insee, event.postal_code, where.centre, where.resolved,
         _sealed(event.location_hint) if keep else None, _sealed(event.summary) if keep else None, step, seconds,
         event.danger_level, event.chat_session_id,
-        contact.seal_at_rest(dispatch, incident_id, contact_plain) if keep else None, erased, ask_routing)
+        contact.seal_at_rest(dispatch, incident_id, contact_plain) if keep else None, erased, ask_routing,
+        placement.burst_id)
     if inserted is None:
         return None
     await outbox.add(conn, contracts.DispatchIncidentOpened(

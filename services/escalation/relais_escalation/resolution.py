@@ -30,12 +30,13 @@ async def apply(conn: asyncpg.Connection, dispatch: Dispatch, incident_id: uuid.
     An open incident moves to its centre's first step (skipping empty steps) with a fresh deadline; one somebody
     already acknowledged stays with that person and simply becomes visible to the centre.
     """
-    row = await conn.fetchrow("""SELECT emergency_id, status, priority, jurisdiction_resolved FROM incidents
-                                 WHERE id = $1 FOR UPDATE""", incident_id)
+    row = await conn.fetchrow("""SELECT emergency_id, status, priority, jurisdiction_resolved, deadline_at
+                                 FROM incidents WHERE id = $1 FOR UPDATE""", incident_id)
     if row is None or row["jurisdiction_resolved"] or row["status"] == "closed" or not where.resolved:
         return False
     moves: list[ladder.Transition] = []
-    if row["status"] == "open":
+    # A silent member of a burst (no deadline) stays silent: its burst already rings once for all of them.
+    if row["status"] == "open" and row["deadline_at"] is not None:
         policy = dispatch.policies.for_centre(where.centre)
         on_duty = await staffing.staffed_targets(conn, where.force, where.department,
                                                  dispatch.settings.presence_timeout_seconds)

@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 import structlog
 
-from relais_escalation import incidents
+from relais_escalation import bursts, incidents
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import DEADLINE_LATENESS
 from relais_escalation.wakeup import Wakeup
@@ -46,6 +46,7 @@ class DeadlineScheduler:
     async def fire_once(self) -> int:
         async with self.pool.acquire() as conn, conn.transaction():
             lateness = await incidents.fire_due(conn, self.dispatch, BATCH)
+            await bursts.ring_next(conn, self.dispatch)  # a burst whose ringing report was taken rings again
         for seconds in lateness:
             DEADLINE_LATENESS.observe(max(seconds, 0.0))
         if lateness:

@@ -29,3 +29,9 @@ class EscalationSettings(RelaisSettings):
     unstaffed_alert_period_seconds: float = _env("unstaffed_alert_period_seconds", 300.0)
     # Safety net under the broker's fan-out: every replica re-reads the feed this often.
     feed_poll_seconds: float = _env("feed_poll_seconds", 1.0)
+    # Anonymous emergencies (from intake's reports) one department, and the whole country, may open in a window
+    # before the next ones join a burst: one card that rings once on the console. Intake marks bursts by its own
+    # ceilings; this one also catches what comes unmarked.
+    emergency_ceiling_department: int = _env("emergency_ceiling_department", 10, ge=1)
+    emergency_ceiling_national: int = _env("emergency_ceiling_national", 60, ge=1)
+    emergency_ceiling_window_seconds: float = _env("emergency_ceiling_window_seconds", 900.0, gt=0)

@@ -28,13 +28,18 @@ def incident_view(row, dispatch: Dispatch) -> dict:
         "acknowledged_by": row["acknowledged_by"], "closed_at": _iso(row["closed_at"]), "outcome": row["outcome"],
         "case_reference": row["case_reference"], "patrol_assigned": row["patrol_assigned"],
         "has_contact": row["has_contact"], "erased": row["erased_at"] is not None,
+        "burst_id": str(row["burst_id"]) if row["burst_id"] else None, "burst_size": row["burst_size"],
     }
 
 
 def console_view(row, operator: Operator, dispatch: Dispatch) -> dict:
-    """The incident for one operator: with `alert` when it waits on this operator's step of the ladder."""
+    """The incident for one operator: with `alert` when it waits on this operator's step of the ladder.
+
+    An open incident without a deadline is a silent member of a burst: the burst's ringing member alerts for it.
+    """
     view = incident_view(row, dispatch)
-    return {**view, "alert": view["status"] == "open" and staffing.alerts(operator, row, view["target"])}
+    ringing = view["status"] == "open" and row["deadline_at"] is not None
+    return {**view, "alert": ringing and staffing.alerts(operator, row, view["target"])}
 
 
 def detail_view(row, notes, operator: Operator, dispatch: Dispatch) -> dict:

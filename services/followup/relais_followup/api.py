@@ -12,7 +12,7 @@ from relais_followup.cell import Cell, check_scope, load_entry, require_holder_r
 from relais_followup.schemas import AnswersIn, AttemptIn, ClaimOut, ClaimRef, CloseIn, EntryIn
 from relais_followup.store import NewEntry, create_entry, open_answers, open_contact
 from relais_followup.views import ordered, summary
-from relais_followup.windows import SafeHours, callback_window
+from relais_followup.windows import SafeHours, callback_window, zone_name
 from relais_shared import audit, operators
 from relais_shared.identity import Operator
 
@@ -20,6 +20,8 @@ router = APIRouter(prefix="/v1", tags=["follow-up"])
 CELL = operators.require("followup", "supervisor")
 LOST = "Your claim on this entry has ended (lease expired or closed): claim it again. / Votre prise en charge " \
        "a expiré : reprenez la fiche."
+UNKNOWN_DEPARTMENT = ("Unknown department: give its code, like 35, 2A or 974.",
+                      "Département inconnu : indiquez son code, comme 35, 2A ou 974.")
 
 
 def _cell(request: Request) -> Cell:
@@ -40,6 +42,7 @@ async def list_entries(department: str, request: Request, who: Operator = CELL):
 async def add_entry(department: str, body: EntryIn, request: Request, who: Operator = CELL):
     check_scope(who, who.force, department)
     cell = _cell(request)
+    _check_department(department)
     _check_safe_hours(body.safe_hours)
     opens, closes = cell.rules.window("manual")
     start, end = callback_window(body.intervention_at or datetime.now(UTC), department, opens_after=opens,
@@ -56,6 +59,15 @@ async def add_entry(department: str, body: EntryIn, request: Request, who: Opera
         await audit.record(conn, who, "followup.create", "entry", str(entry_id))
         row = await conn.fetchrow("SELECT * FROM entries WHERE id = $1", entry_id)
     return summary(row)
+
+
+def _check_department(department: str) -> None:
+    """The call-back window is computed in the department's time zone: an unknown code has none."""
+    try:
+        zone_name(department)
+    except ValueError:
+        en, fr = UNKNOWN_DEPARTMENT
+        raise HTTPException(422, [{"field": "department", "message": en, "message_fr": fr}]) from None
 
 
 def _check_safe_hours(hours: list[str]) -> None:

@@ -1,9 +1,11 @@
-"""Outcomes for the department's statistics: one line per closed entry, without personal data."""
+"""Outcomes for the department's statistics: one line per closed entry, without personal data.
+
+Her questionnaire answers are orange content: the line-per-case export is for operators cleared for it; anyone
+else in scope gets counts by outcome only (nothing about any one case).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -12,28 +14,40 @@ from fastapi.responses import Response
 from relais_followup.cell import Cell, check_scope
 from relais_followup.store import open_answers
 from relais_followup.windows import zone_for
-from relais_shared import audit, operators
+from relais_shared import audit, csv_export, operators
 from relais_shared.identity import Operator
 
 router = APIRouter(prefix="/v1/exports", tags=["follow-up"])
 # No case reference, entry id, commune, contact or exact time: dates only, codes only.
 COLUMNS = ("department", "force", "unit_id", "source", "risk_level", "window_start_date", "closed_date", "attempts",
            "failed_attempts", "contacted", "welfare_check", "unsafe_answer", "outcome")
+AGGREGATE_COLUMNS = ("department", "force", "source", "risk_level", "outcome", "entries", "contacted",
+                     "welfare_check", "unsafe_answer")
 
 
 def outcome_lines(rows, cell: Cell) -> str:
     """CSV text: the fixed columns, then one column per question of the questionnaire."""
     questions = cell.questionnaire.ids()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS + tuple(f"answer_{q}" for q in questions))
+    lines = []
     for row in rows:
         answers = open_answers(cell.ring, row["id"], row["answers_sealed"])
-        writer.writerow([row["department"], row["force"], row["unit_id"] or "", row["source"], row["risk_level"],
-                         _local_date(row["window_start"], row), _local_date(row["closed_at"], row),
-                         row["attempts"], row["failed_attempts"], _yes(row["contacted"]), _yes(row["welfare"]),
-                         _yes(row["unsafe"]), row["outcome"]] + [answers.get(q, "") for q in questions])
-    return out.getvalue()
+        lines.append([row["department"], row["force"], row["unit_id"] or "", row["source"], row["risk_level"],
+                      _local_date(row["window_start"], row), _local_date(row["closed_at"], row),
+                      row["attempts"], row["failed_attempts"], _yes(row["contacted"]), _yes(row["welfare"]),
+                      _yes(row["unsafe"]), row["outcome"]] + [answers.get(q, "") for q in questions])
+    return csv_export.render(COLUMNS + tuple(f"answer_{q}" for q in questions), lines)
+
+
+def outcome_counts(rows) -> str:
+    """CSV text: how many closed entries per source, risk level and outcome; no answer, unit or date."""
+    counts: dict[tuple, list[int]] = {}
+    for row in rows:
+        key = (row["department"], row["force"], row["source"], row["risk_level"], row["outcome"])
+        n = counts.setdefault(key, [0, 0, 0, 0])
+        for i, flag in enumerate((True, row["contacted"], row["welfare"], row["unsafe"])):
+            n[i] += bool(flag)
+    ordered = sorted(counts.items(), key=lambda kv: [str(v) for v in kv[0]])
+    return csv_export.render(AGGREGATE_COLUMNS, [list(key) + n for key, n in ordered])
 
 
 def _local_date(at: datetime, row) -> str:
@@ -44,7 +58,8 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-@router.get("/outcomes.csv", summary="Closed entries of a department between two dates, no personal data")
+@router.get("/outcomes.csv", summary="Closed entries of a department between two dates, no personal data",
+            description="One line per entry for operators cleared for orange content; counts by outcome otherwise.")
 async def outcomes_csv(request: Request, department: str = Query(pattern=r"^[0-9AB]{2,3}$"),
                        from_: date = Query(alias="from"), to: date = Query(),
                        who: Operator = operators.require("followup", "supervisor")):
@@ -64,8 +79,12 @@ async def outcomes_csv(request: Request, department: str = Query(pattern=r"^[0-9
                  AND closed_at >= ($3::timestamp AT TIME ZONE time_zone)
                  AND closed_at < ($4::timestamp AT TIME ZONE time_zone)
                ORDER BY closed_at""", department, who.force, start, end)
+        lines = who.may_read("orange")
         await audit.record(conn, who, "followup.export_outcomes", "department", department,
-                           details={"from": from_.isoformat(), "to": to.isoformat(), "rows": len(rows)})
-    filename = f"relais-followup-{department}-{from_.isoformat()}-{to.isoformat()}.csv"
-    return Response(outcome_lines(rows, cell), media_type="text/csv; charset=utf-8",
+                           details={"from": from_.isoformat(), "to": to.isoformat(), "rows": len(rows),
+                                    "aggregates": not lines})
+    kind = "" if lines else "-aggregates"
+    filename = f"relais-followup-{department}-{from_.isoformat()}-{to.isoformat()}{kind}.csv"
+    body = outcome_lines(rows, cell) if lines else outcome_counts(rows)
+    return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

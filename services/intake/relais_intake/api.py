@@ -24,14 +24,16 @@ PERSON_ERRORS = {422: {"description": "A field to correct, with a message in Eng
                  413: {"description": "Request too large"}, 429: {"description": "Too many requests"}}
 
 
-def _limit(request: Request, limiter_name: str) -> None:
-    enforce(getattr(request.app.state, limiter_name), request, request.app.state.intake.settings.trusted_proxy_hops)
+async def _limit(request: Request, limiter_name: str) -> None:
+    """Shared by every replica (counted in the database): await it."""
+    await enforce(getattr(request.app.state, limiter_name), request,
+                  request.app.state.intake.settings.trusted_proxy_hops)
 
 
 @router.post("/reports", status_code=201, response_model=ReportAccepted, responses=PERSON_ERRORS)
 async def create_report(report: ReportIn, request: Request):
     """Accept a report. The 16-digit receipt is in this answer only: it is stored as a one-way hash."""
-    _limit(request, "report_limiter")
+    await _limit(request, "report_limiter")
     try:
         return await request.app.state.intake.accept(report)
     except ReportProblems as problems:
@@ -44,9 +46,10 @@ class ReportStatus(BaseModel):
     status: Literal["received", "routed", "unroutable", "closed", "erased"]
 
 
-@router.get("/reports/{report_id}", response_model=ReportStatus, responses={404: {}})
+@router.get("/reports/{report_id}", response_model=ReportStatus, responses={404: {}, 429: {}})
 async def report_status(report_id: uuid.UUID, request: Request) -> ReportStatus:
     """Whether a report was routed yet; nothing about its content."""
+    await _limit(request, "status_limiter")
     row = await request.app.state.runtime.pool.fetchrow("SELECT id, status FROM reports WHERE id = $1", report_id)
     if row is None:
         raise HTTPException(404, "No report with this id. / Aucun signalement avec cet identifiant.")
@@ -102,7 +105,7 @@ async def danger_questionnaire(request: Request, lang: Literal["fr", "en"] = "fr
 @router.post("/receipts/report", response_model=ReceiptView, tags=["receipts"], responses={404: {}, 429: {}})
 async def receipt_report(body: ReceiptIn, request: Request) -> ReceiptView:
     """The status of a report and its messages, for whoever holds the receipt."""
-    _limit(request, "receipt_limiter")
+    await _limit(request, "receipt_limiter")
     intake = request.app.state.intake
     receipt_hash = await intake.hasher.hash(body.receipt)
     async with request.app.state.runtime.pool.acquire() as conn:
@@ -115,7 +118,7 @@ async def receipt_report(body: ReceiptIn, request: Request) -> ReceiptView:
 @router.post("/receipts/messages", status_code=201, tags=["receipts"], responses={404: {}, 429: {}})
 async def receipt_message(body: MessageIn, request: Request) -> dict[str, bool]:
     """Send a message to the unit handling the report."""
-    _limit(request, "receipt_limiter")
+    await _limit(request, "receipt_limiter")
     intake = request.app.state.intake
     receipt_hash = await intake.hasher.hash(body.receipt)
     async with request.app.state.runtime.pool.acquire() as conn:
@@ -127,7 +130,7 @@ async def receipt_message(body: MessageIn, request: Request) -> dict[str, bool]:
 @router.post("/receipts/erase", tags=["receipts"], responses={404: {}, 429: {}})
 async def receipt_erase(body: ReceiptIn, request: Request) -> dict[str, bool]:
     """Erase the report's content and messages; the receipt stops working."""
-    _limit(request, "receipt_limiter")
+    await _limit(request, "receipt_limiter")
     intake = request.app.state.intake
     receipt_hash = await intake.hasher.hash(body.receipt)
     async with request.app.state.runtime.pool.acquire() as conn:
@@ -140,9 +143,14 @@ class ExitIn(BaseModel):
     report_id: uuid.UUID | None = Field(default=None)
 
 
-@router.post("/exit", status_code=204, tags=["safety"])
+@router.post("/exit", status_code=204, tags=["safety"], responses={429: {}})
 async def emergency_exit(request: Request, body: ExitIn | None = None) -> Response:
     """The person left by the emergency exit: record the moment only, and clear the site's data."""
+    clear = {"Clear-Site-Data": '"cache", "storage"'}
+    try:
+        await _limit(request, "exit_limiter")
+    except HTTPException as refused:  # past the allowance nothing is recorded, but the device is cleared all the same
+        raise HTTPException(refused.status_code, refused.detail, headers={**(refused.headers or {}), **clear}) from None
     async with request.app.state.runtime.pool.acquire() as conn:
         await receipt_access.record_exit(conn, body.report_id if body else None)
-    return Response(status_code=204, headers={"Clear-Site-Data": '"cache", "storage"'})
+    return Response(status_code=204, headers=clear)

@@ -42,8 +42,10 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     talk.install(app)
     come_back.install(app)
     secret = settings.secret_key.get_secret_value()
-    app.state.report_limiter = RateLimiter(secret, settings.reports_per_hour)
-    app.state.receipt_limiter = RateLimiter(secret + "/receipts", settings.receipt_attempts_per_hour)
+    app.state.report_limiter = RateLimiter(secret, settings.reports_per_hour, name="reports")
+    app.state.receipt_limiter = RateLimiter(secret + "/receipts", settings.receipt_attempts_per_hour, name="receipts")
+    app.state.exit_limiter = RateLimiter(secret + "/exits", settings.exits_per_hour, name="exits")
+    app.state.status_limiter = RateLimiter(secret + "/status", settings.status_lookups_per_hour, name="status")
     if chat_origin := chat_link.other_origin(settings.chat_public_url):
         # The start-chat forms post to the chat's own host: the pages' policy must let them, and only there.
         app.add_middleware(NoTraceHeaders, form_action=(chat_origin,))

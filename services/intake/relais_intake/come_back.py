@@ -118,7 +118,7 @@ async def _with_receipt(request: Request, act: Callable[[Visit], Awaitable[Respo
     typed = form.get("receipt") if isinstance(form.get("receipt"), str) else ""
     receipt = re.sub(r"[\s.-]", "", typed)[:64]
     try:
-        if not allowed(request, "receipt_limiter"):
+        if not await allowed(request, "receipt_limiter"):
             answer = _ask(request, lang, t["too_many_attempts"], 429)
         elif not DIGITS.fullmatch(receipt):
             answer = _ask(request, lang, t["receipt_malformed"], 422, typed[:40])

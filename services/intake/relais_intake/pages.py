@@ -78,7 +78,7 @@ async def signaler(request: Request):
     values = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     lang = "en" if values.get("lang") == "en" else "fr"
     t = i18n.texts(lang)
-    if not allowed(request):
+    if not await allowed(request):
         return await _form_again(request, values, lang, general=t["too_many"], status=429)
     try:
         accepted = await request.app.state.intake.accept(ReportIn.model_validate(report_data(values)))
@@ -183,10 +183,10 @@ def emergency_first(accepted: ReportAccepted) -> ReportAccepted:
     return accepted.model_copy(update={"orientation": accepted.orientation.model_copy(update={"national": national})})
 
 
-def allowed(request: Request, limiter_name: str = "report_limiter") -> bool:
-    """The API's hourly allowance applies to the fallback too, or it would be a way around it."""
+async def allowed(request: Request, limiter_name: str = "report_limiter") -> bool:
+    """The API's hourly allowance applies to the fallback too, or it would be a way around it (await it)."""
     address = client_address(request.scope, request.app.state.intake.settings.trusted_proxy_hops)
-    return getattr(request.app.state, limiter_name).allow(address)
+    return await getattr(request.app.state, limiter_name).allow(request.app.state.runtime.pool, address)
 
 
 def report_data(values: dict) -> dict:

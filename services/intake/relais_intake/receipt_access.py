@@ -6,6 +6,7 @@ import uuid
 
 import asyncpg
 
+from relais_intake import receipts
 from relais_intake.chat_link import COLUMNS
 from relais_intake.schemas import MessageOut, ReceiptView
 from relais_shared import contracts, outbox
@@ -17,8 +18,12 @@ def message_context(report_id: uuid.UUID) -> str:
 
 
 async def find_report(conn: asyncpg.Connection, receipt_hash: bytes) -> asyncpg.Record | None:
-    return await conn.fetchrow(
+    """The report a receipt opens; every look-up by receipt, page or API, goes through here."""
+    report = await conn.fetchrow(
         f"SELECT {COLUMNS}, created_at FROM reports WHERE receipt_hash = $1 AND erased_at IS NULL", receipt_hash)
+    if report is None:
+        receipts.lookup_failed()  # guessing from many networks at once shows here, not in a per-network limit
+    return report
 
 
 async def view(conn: asyncpg.Connection, keyring: Keyring, receipt_hash: bytes) -> ReceiptView | None:

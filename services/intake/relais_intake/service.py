@@ -9,13 +9,14 @@ from relais_intake import chat_link, danger
 from relais_intake.categories import level_of
 from relais_intake.orientation import orientation_for
 from relais_intake.partners import get_active_partner
-from relais_intake.receipts import ReceiptHasher, new_receipt
+from relais_intake.receipts import hasher_for, new_receipt
 from relais_intake.routing_client import PostalCodeRejected, RoutingClient, RoutingUnavailable
 from relais_intake.schemas import ReportAccepted, ReportIn
 from relais_intake.settings import IntakeSettings
-from relais_intake.store import insert_report
+from relais_intake.store import insert_report, raises_emergency
 from relais_shared.contracts import Jurisdiction
 from relais_shared.crypto import Keyring
+from relais_shared.ratelimit import Ceiling
 from relais_shared.runtime import ServiceRuntime
 
 Problem = tuple[str, str, str]  # (field, English, French)
@@ -35,10 +36,12 @@ class Intake:
     def __init__(self, settings: IntakeSettings, runtime: ServiceRuntime):
         self.settings, self.runtime = settings, runtime
         self.keyring: Keyring = settings.keyring()
-        self.hasher = ReceiptHasher(settings.secret_key.get_secret_value())
+        self.hasher = hasher_for(settings)  # bounded by the settings' memory budget
         self.routing = RoutingClient(settings.routing_url, settings.routing_timeout_seconds)
         self.questionnaire = danger.load_questionnaire()
         self.exit_url = settings.exit_url
+        self.ceiling = Ceiling("intake", "emergencies", settings.emergency_ceiling_department,
+                               settings.emergency_ceiling_national, settings.emergency_ceiling_window_seconds)
 
     async def partner_is_active(self, slug: str) -> bool:
         async with self.runtime.pool.acquire() as conn:
@@ -64,7 +67,8 @@ class Intake:
         receipt = new_receipt()
         report_id = uuid.uuid4()
         receipt_hash = await self.hasher.hash(receipt)
-        emergency = await insert_report(self, report_id, report, assessment, receipt_hash, jurisdiction)
+        burst = await self._burst(report, assessment, jurisdiction)
+        emergency = await insert_report(self, report_id, report, assessment, receipt_hash, jurisdiction, burst=burst)
         department = jurisdiction.department if jurisdiction else _department_guess(report.postal_code)
         orientation = orientation_for(report.category, department, report.lang)
         level = level_of(report.category)
@@ -72,6 +76,13 @@ class Intake:
                                              jurisdiction, report.lang)
         return ReportAccepted(id=report_id, receipt=receipt, level=level, danger_level=assessment.level,
                               emergency=emergency, orientation=orientation, chat_ticket=ticket)
+
+    async def _burst(self, report: ReportIn, assessment: danger.Assessment, jurisdiction: Jurisdiction | None) -> bool:
+        """Past the department's or the country's ceiling of emergencies: kept all the same, marked as a burst."""
+        if not raises_emergency(report, assessment):
+            return False
+        department = jurisdiction.department if jurisdiction else _department_guess(report.postal_code)
+        return await self.ceiling.passed(self.runtime.pool, department) is not None
 
     async def _commune(self, report: ReportIn) -> tuple[list[Problem], Jurisdiction | None]:
         """Problems with the place, and who is competent there when routing could tell."""

@@ -24,6 +24,22 @@ class IntakeSettings(RelaisSettings):
     max_body_bytes: int = _env("max_body_bytes", 64 * 1024)
     reports_per_hour: int = _env("reports_per_hour", 60)
     receipt_attempts_per_hour: int = _env("receipt_attempts_per_hour", 30)
+    # The emergency exit and the public status look-up, per client network and hour (a refused exit still
+    # clears the device; it is only not recorded).
+    exits_per_hour: int = _env("exits_per_hour", 60, ge=1)
+    status_lookups_per_hour: int = _env("status_lookups_per_hour", 60, ge=1)
+    # Argon2 takes 19 MiB per receipt hashed: at most this much memory goes to hashing at once, and no more
+    # hashes at once than cores (0: the cores this process may use). A burst waits its turn instead.
+    receipt_hash_memory_mib: int = _env("receipt_hash_memory_mib", 96, ge=1)
+    receipt_hash_cores: int = _env("receipt_hash_cores", 0, ge=0)
+    # Receipt codes that matched no report, per hour and all replicas together, before supervision is alerted
+    # (published as a gauge that the RelaisReceiptLookupsFailing rule compares the failures with).
+    receipt_failed_lookups_per_hour_alert: int = _env("receipt_failed_lookups_per_hour_alert", 300, ge=1)
+    # Emergencies (danger now, severe assessment) one department, and the whole country, may raise in a window
+    # before the next ones are marked as a burst: still kept, still given 17/112/114, grouped on the console.
+    emergency_ceiling_department: int = _env("emergency_ceiling_department", 10, ge=1)
+    emergency_ceiling_national: int = _env("emergency_ceiling_national", 60, ge=1)
+    emergency_ceiling_window_seconds: float = _env("emergency_ceiling_window_seconds", 900.0, gt=0)
     # The come-back pages answer no sooner than this, so a wrong receipt takes as long as a right one.
     receipt_answer_seconds: float = _env("receipt_answer_seconds", 0.4)
     # Behind a reverse proxy, how many X-Forwarded-For hops to trust to find the client (0: none).

@@ -21,16 +21,25 @@ def sealed_context(column: str, report_id: uuid.UUID) -> str:
     return f"intake.reports.{column}:{report_id}"
 
 
+def raises_emergency(report: ReportIn, assessment: Assessment) -> bool:
+    """Danger now, or answers that say severe danger: a dispatcher must see it."""
+    return report.danger_now or assessment.level == "severe"
+
+
 async def insert_report(intake: Intake, report_id: uuid.UUID, report: ReportIn, assessment: Assessment,
-                        receipt_hash: bytes, jurisdiction: contracts.Jurisdiction | None) -> bool:
-    """Insert the report and queue its events; returns whether an emergency was raised."""
+                        receipt_hash: bytes, jurisdiction: contracts.Jurisdiction | None, *,
+                        burst: bool = False) -> bool:
+    """Insert the report and queue its events; returns whether an emergency was raised.
+
+    `burst`: the emergency came past a ceiling; it is raised all the same, marked so the console groups it.
+    """
     ring, level = intake.keyring, level_of(report.category)
 
     def seal(column: str, value: str | None) -> bytes | None:
         return ring.seal(value, context=sealed_context(column, report_id)) if value else None
 
     contact = report.contact.model_dump_json() if report.contact.channel != "none" else None
-    emergency = report.danger_now or assessment.level == "severe"
+    emergency = raises_emergency(report, assessment)
     stamp = jurisdiction.model_dump(mode="json") if jurisdiction else None
     async with intake.runtime.pool.acquire() as conn, conn.transaction():
         await conn.execute(
@@ -52,12 +61,13 @@ async def insert_report(intake: Intake, report_id: uuid.UUID, report: ReportIn, 
             jurisdiction=jurisdiction, mode=report.mode,
         ))
         if emergency:
-            await outbox.add(conn, _emergency(ring, report_id, report, assessment, level, contact, jurisdiction))
+            await outbox.add(conn, _emergency(ring, report_id, report, assessment, level, contact, jurisdiction,
+                                              burst))
     return emergency
 
 
 def _emergency(ring, report_id, report: ReportIn, assessment: Assessment, level: str, contact: str | None,
-               jurisdiction: contracts.Jurisdiction | None) -> contracts.EmergencyRaised:
+               jurisdiction: contracts.Jurisdiction | None, burst: bool) -> contracts.EmergencyRaised:
     """Codes and routing's answer in clear; the summary, the place and how to reach her sealed for dispatchers."""
     emergency_id = uuid.uuid4()
     summary = json.dumps({"category": report.category, "role": report.role, "danger_level": assessment.level,
@@ -72,7 +82,7 @@ def _emergency(ring, report_id, report: ReportIn, assessment: Assessment, level:
         priority="p1" if report.danger_now else "p2", report_id=report_id, level=level,
         postal_code=report.postal_code, insee=(jurisdiction and jurisdiction.insee) or report.insee, **where,
         summary=sealed("emergency", summary), location_hint=sealed("location", report.location_hint),
-        contact=sealed("contact", contact), danger_level=_case_danger(report, assessment),
+        contact=sealed("contact", contact), danger_level=_case_danger(report, assessment), burst=burst,
     )
 
 

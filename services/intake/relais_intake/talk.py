@@ -52,7 +52,7 @@ async def talk_sent(request: Request):
     values = {k: form.get(k).strip() for k in (*FIELDS, "lang") if isinstance(form.get(k), str)}
     lang = "en" if values.get("lang") == "en" else "fr"
     t = i18n.texts(lang)
-    if not allowed(request):
+    if not await allowed(request):
         return await _again(request, lang, values, general=t["too_many"], status=429)
     data = {k: values[k] for k in FIELDS if values.get(k)}
     try:

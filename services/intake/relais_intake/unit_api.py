@@ -6,16 +6,18 @@ scope answers 404 exactly like a report that does not exist.
 
 from __future__ import annotations
 
+import base64
 import uuid
+from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from relais_intake import receipt_access
 from relais_intake.store import sealed_context
 from relais_shared import audit, contracts, outbox
-from relais_shared.identity import Operator
+from relais_shared.identity import NATIONAL, Operator
 from relais_shared.operators import not_found, require
 
 router = APIRouter(prefix="/v1/unit/reports", tags=["unit"])
@@ -76,16 +78,57 @@ async def _in_scope(conn, who: Operator, report_id: uuid.UUID):
     return row
 
 
-@router.get("", response_model=list[ReportLine])
-async def list_reports(request: Request, who: Operator = require(*READERS),
+NEXT_PAGE = {"description": 'The next page, when there is one: <…?cursor=…>; rel="next"', "schema": {"type": "string"}}
+
+
+@router.get("", response_model=list[ReportLine], responses={200: {"headers": {"Link": NEXT_PAGE}}, 422: {}})
+async def list_reports(request: Request, response: Response, who: Operator = require(*READERS),
                        status: Literal["received", "routed", "unroutable", "closed"] | None = None,
-                       limit: int = Query(100, ge=1, le=500)) -> list[ReportLine]:
-    """Reports of the operator's force and departments, newest first; no content in the list."""
+                       limit: int = Query(100, ge=1, le=500),
+                       cursor: str | None = Query(None, max_length=200, description="From the previous page's Link")
+                       ) -> list[ReportLine]:
+    """Reports of the operator's force and departments, newest first; no content in the list.
+
+    The scope is a condition of the query itself (never a filter over a national batch, which reports from
+    elsewhere could push out), and pages follow (created_at, id) so each report is listed exactly once.
+    """
+    after = _read_cursor(cursor)
     async with request.app.state.runtime.pool.acquire() as conn:
-        rows = await conn.fetch(SELECT + " WHERE status <> 'erased' AND ($1::text IS NULL OR status = $1) "
-                                "ORDER BY created_at DESC LIMIT 2000", status)
-    visible = [r for r in rows if who.covers(r["force"], r["department"])][:limit]
-    return [ReportLine(**_line(r)) for r in visible]
+        rows = await conn.fetch(SELECT + SCOPED_PAGE, status, who.force, NATIONAL in who.departments,
+                                list(who.departments), after[0] if after else None, after[1] if after else None,
+                                limit + 1)
+    if len(rows) > limit:
+        rows = rows[:limit]
+        following = request.url.include_query_params(cursor=_cursor(rows[-1]))
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    return [ReportLine(**_line(r)) for r in rows]
+
+
+# Same rule as Operator.covers: a report of another force never, one with no force yet only by department.
+SCOPED_PAGE = """ WHERE status <> 'erased' AND ($1::text IS NULL OR status = $1)
+                    AND (routing->>'force' IS NULL OR routing->>'force' = $2)
+                    AND ($3::boolean OR routing->>'department' = ANY($4::text[]))
+                    AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6::uuid))
+                  ORDER BY created_at DESC, id DESC LIMIT $7"""
+
+
+def _cursor(row) -> str:
+    raw = f"{row['created_at'].isoformat()}|{row['id']}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    if cursor is None:
+        return None
+    try:
+        at, _, report_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError(at)
+        return moment, uuid.UUID(report_id)
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors too
+        raise HTTPException(422, [{"field": "cursor", "message": "Unknown cursor: start again from the first page.",
+                                   "message_fr": "Curseur inconnu : reprenez à la première page."}]) from None
 
 
 @router.get("/{report_id}", response_model=ReportDetail, responses={404: {}})

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from relais_shared import csv_export
 from relais_stats import francemap, publication
 from relais_stats.i18n import PUBLIC, category_label
 from relais_stats.pages import templates
@@ -43,15 +42,17 @@ async def statistics_json(request: Request, period: str | None = PERIOD) -> JSON
 @router.get("/v1/public/statistics.csv", tags=["public"], summary="The same table as CSV")
 async def statistics_csv(request: Request, period: str | None = PERIOD) -> Response:
     body = await _table(request, period)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["period", "department", "department_name", "category", "count", "status"])
-    for row in body["departments"]:
-        for category, n in row["counts"].items():
-            writer.writerow([body["period"], row["code"], row["name"], category, "" if n is None else n,
-                             "suppressed" if n is None else "published"])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response(statistics_lines(body), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="relais-{body["period"]}.csv"'})
+
+
+def statistics_lines(body: dict) -> str:
+    """The published table as CSV: one line per department and category, suppressed counts left empty."""
+    lines = ([body["period"], row["code"], row["name"], category, "" if n is None else n,
+              "suppressed" if n is None else "published"]
+             for row in body["departments"] for category, n in row["counts"].items())
+    return csv_export.render(["period", "department", "department_name", "category", "count", "status"], lines,
+                             lineterminator="\n")
 
 
 @router.get("/v1/public/periods.json", tags=["public"], summary="Periods published so far, newest first")

@@ -256,8 +256,12 @@
     send({ type: "send", session_id: current, client_id: newId(), text: text });
     $("reply-text").value = ""; $("canned").value = "";
   });
+  var typingSentAt = 0;
   $("reply-text").addEventListener("input", function () {
-    if (current) send({ type: "typing", session_id: current });
+    // One "typing" every 2.5 s at most, as the victim's page: the server thins them out anyway.
+    if (!current || Date.now() - typingSentAt < 2500) return;
+    typingSentAt = Date.now();
+    send({ type: "typing", session_id: current });
   });
   $("transfer-form").addEventListener("submit", function (e) {
     e.preventDefault();

@@ -5,7 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const KEY = "relais.dispatch.token";
   const state = { token: null, socket: null, seq: null, incidents: new Map(), selected: null, audio: null,
-                  retry: 500, beat: null, national: false };
+                  retry: 500, beat: null, national: false, openBursts: new Set() };
 
   function beep() {
     // WebAudio, no file: two short tones; the login click unlocked the audio context.
@@ -44,7 +44,21 @@
     list.replaceChildren();
     const items = [...state.incidents.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
     $("empty").hidden = items.length > 0;
-    items.forEach((inc) => list.appendChild(card(inc)));
+    // A burst (reports past a ceiling) is one card, where its newest report would be: it rings once, not per report.
+    const bursts = new Map();
+    items.forEach((inc) => {
+      if (!inc.burst_id) return;
+      if (!bursts.has(inc.burst_id)) bursts.set(inc.burst_id, []);
+      bursts.get(inc.burst_id).push(inc);
+    });
+    const drawn = new Set();
+    items.forEach((inc) => {
+      if (!inc.burst_id) list.appendChild(card(inc));
+      else if (!drawn.has(inc.burst_id)) {
+        drawn.add(inc.burst_id);
+        list.appendChild(burstCard(inc.burst_id, bursts.get(inc.burst_id)));
+      }
+    });
     // Only what waits on my step of the ladder rings here; the rest is on the board to follow or supervise.
     $("alarm").hidden = !items.some(alerting);
   }
@@ -68,6 +82,37 @@
     if (inc.status === "open") item.appendChild(button(T.ack, () => act(inc.id, "acknowledge", {})));
     item.appendChild(button(T.details, () => show(inc.id), "secondary"));
     return item;
+  }
+
+  function burstCard(id, members) {
+    const waiting = members.filter((m) => m.status === "open");
+    const item = el("li", "incident burst " + (waiting.length ? "open" : "acknowledged") +
+                    (members.some(alerting) ? " alerted" : ""));
+    item.dataset.burst = id;
+    const first = members[0];
+    const where = first.jurisdiction_resolved ? `${first.force} ${first.department}` : T.unresolved;
+    const size = members.reduce((n, m) => Math.max(n, m.burst_size || 0), members.length);
+    item.appendChild(el("h3", null, `${T.burst} · ${size} ${T.burst_reports} · ${where}`));
+    item.appendChild(el("p", "meta", `${T.burst_note} ${waiting.length} ${T.burst_waiting}.`));
+    if (waiting.length) item.appendChild(button(T.burst_ack, () => acknowledgeBurst(id)));
+    const more = el("details");
+    more.open = state.openBursts.has(id);
+    more.addEventListener("toggle", () => { if (more.open) state.openBursts.add(id); else state.openBursts.delete(id); });
+    more.appendChild(el("summary", null, T.burst_members));
+    const list = el("ul", "burst-members");
+    members.forEach((m) => {
+      const line = el("li", null, `${T["status_" + m.status]} · ${T["kind_" + m.kind] || m.kind} · ${time(m.created_at)} `);
+      line.appendChild(button(T.details, () => show(m.id), "secondary"));
+      list.appendChild(line);
+    });
+    more.appendChild(list);
+    item.appendChild(more);
+    return item;
+  }
+
+  async function acknowledgeBurst(id) {
+    try { await call(`/v1/bursts/${id}/acknowledge`, {}); }
+    catch (e) { $("detail").hidden = false; $("detail-error").textContent = e.message; }
   }
 
   function button(label, onClick, cls) {
