@@ -11,8 +11,9 @@ from typing import ClassVar, Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from relais_shared.broker_grants import GRANTS
 from relais_shared.crypto import Keyring
-from relais_shared.purposes import PURPOSE_SEPARATOR, derive
+from relais_shared.purposes import SHARED_PURPOSES, derive
 
 DEV_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - the known value production refuses
 DEV_DATA_KEY = hashlib.sha256(DEV_SECRET.encode()).digest()
@@ -147,9 +148,11 @@ def _dev_data_keys(keys_json: str) -> bool:
         keys = {kid: base64.b64decode(v, validate=True) for kid, v in json.loads(keys_json).items()}
     except (ValueError, TypeError, AttributeError):
         return True  # unreadable keys would fail later anyway; say so now, with the others
-    for key_id, value in keys.items():
-        group = key_id.partition(PURPOSE_SEPARATOR)[2]
-        known = KNOWN_DEV_DATA_KEYS | {derive(k, group) for k in KNOWN_DEV_DATA_KEYS if group}
-        if value in known or any(m.encode() in value.lower() for m in DEV_MARKERS):
-            return True
-    return False
+    known = _known_dev_data_keys()
+    return any(value in known or any(m.encode() in value.lower() for m in DEV_MARKERS) for value in keys.values())
+
+
+def _known_dev_data_keys() -> frozenset[bytes]:
+    """The published development keys and every key derived from them, whatever key id a deployment gives it."""
+    groups = set(SHARED_PURPOSES) | set(GRANTS)  # the shared purposes and each service's own values
+    return KNOWN_DEV_DATA_KEYS | {derive(k, g) for k in KNOWN_DEV_DATA_KEYS for g in groups}

@@ -14,7 +14,7 @@ import structlog
 from relais_escalation import incidents, resolution
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import Jurisdiction
-from relais_escalation.wakeup import Wakeup
+from relais_escalation.wakeup import NotifyDrivenWorker
 
 log = structlog.get_logger(__name__)
 BATCH = 20
@@ -28,30 +28,14 @@ WHERE i.id = due.id
 RETURNING i.id, i.insee, i.postal_code, i.lookup_attempts"""
 
 
-class JurisdictionLookups:
-    def __init__(self, pool: asyncpg.Pool, dispatch: Dispatch, dsn: str):
-        self.pool, self.dispatch = pool, dispatch
-        self._wakeup = Wakeup(dsn, incidents.LOOKUPS_CHANNEL)
+class JurisdictionLookups(NotifyDrivenWorker):
+    """Ask, sleep until the next due lookup (woken by NOTIFY when an incident needs one), repeat."""
 
-    async def run(self) -> None:
-        """Ask, sleep until the next due lookup (woken by NOTIFY when an incident needs one), repeat."""
-        backoff = 0.2
-        while True:
-            try:
-                await self._wakeup.ensure()
-                self._wakeup.event.clear()
-                while await self.once() == BATCH:
-                    pass
-                await self._wakeup.wait(await self._seconds_to_next())
-                backoff = 0.2
-            except asyncio.CancelledError:
-                await self._wakeup.drop()
-                raise
-            except Exception as exc:  # noqa: BLE001 - keep asking; the questions wait in the table
-                log.warning("escalation.lookups_error", error=type(exc).__name__)
-                await self._wakeup.drop()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+    batch, max_backoff, error_event = BATCH, 5.0, "escalation.lookups_error"
+
+    def __init__(self, pool: asyncpg.Pool, dispatch: Dispatch, dsn: str):
+        super().__init__(dsn, incidents.LOOKUPS_CHANNEL)
+        self.pool, self.dispatch = pool, dispatch
 
     async def once(self) -> int:
         s = self.dispatch.settings

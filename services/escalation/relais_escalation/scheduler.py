@@ -3,45 +3,30 @@ wakes early on NOTIFY when an incident opens, and fires due rows under FOR UPDAT
 
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
 import structlog
 
 from relais_escalation import bursts, incidents
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import DEADLINE_LATENESS
-from relais_escalation.wakeup import Wakeup
+from relais_escalation.wakeup import NotifyDrivenWorker
 
 log = structlog.get_logger(__name__)
 BATCH = 50
 
 
-class DeadlineScheduler:
+class DeadlineScheduler(NotifyDrivenWorker):
+    """Fire, sleep, repeat; a database outage only delays deadlines, it never drops them."""
+
+    batch, max_backoff, error_event = BATCH, 2.0, "escalation.scheduler_error"
+
     def __init__(self, pool: asyncpg.Pool, dispatch: Dispatch, dsn: str):
+        super().__init__(dsn, incidents.DEADLINES_CHANNEL)
         self.pool, self.dispatch, self.dsn = pool, dispatch, dsn
         self.max_sleep = dispatch.settings.scheduler_max_sleep_seconds
-        self._wakeup = Wakeup(dsn, incidents.DEADLINES_CHANNEL)
 
-    async def run(self) -> None:
-        """Fire, sleep, repeat; a database outage only delays deadlines, it never drops them."""
-        backoff = 0.2
-        while True:
-            try:
-                await self._wakeup.ensure()
-                self._wakeup.event.clear()
-                while await self.fire_once() == BATCH:
-                    pass
-                await self._wakeup.wait(await self._seconds_to_next())
-                backoff = 0.2
-            except asyncio.CancelledError:
-                await self._wakeup.drop()
-                raise
-            except Exception as exc:  # noqa: BLE001 - keep the loop alive; the deadlines wait in the table
-                log.warning("escalation.scheduler_error", error=type(exc).__name__)
-                await self._wakeup.drop()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 2.0)
+    async def once(self) -> int:
+        return await self.fire_once()
 
     async def fire_once(self) -> int:
         async with self.pool.acquire() as conn, conn.transaction():
