@@ -116,6 +116,8 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_exception_handler(asyncpg.PostgresConnectionError, _unavailable)
     app.add_exception_handler(asyncpg.InterfaceError, _unavailable)
+    # A connection caught mid-operation by a database restart ("another operation is in progress"): retry.
+    app.add_exception_handler(asyncpg.exceptions.InternalClientError, _unavailable)
     app.add_exception_handler(OSError, _unavailable)
     app.add_exception_handler(TimeoutError, _unavailable)
     app.add_exception_handler(asyncpg.TooManyConnectionsError, _unavailable)

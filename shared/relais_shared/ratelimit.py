@@ -58,6 +58,11 @@ def network_of(address: str) -> str:
     return str(ip)
 
 
+# Whatever a database restart can raise at a client: the counter is then unreachable, never the person refused.
+COUNTER_UNREACHABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError,
+                       OSError, TimeoutError)
+
+
 async def count(db: asyncpg.Pool | asyncpg.Connection, bucket: str, key: str, window_seconds: float) -> int:
     """One more hit for (bucket, key) in the current fixed window; the window's hits so far, all replicas together."""
     hits = await db.fetchval(COUNT, bucket, key, float(window_seconds))
@@ -85,7 +90,7 @@ class RateLimiter:
         """Count one request; False once the network's hourly allowance is spent."""
         try:
             hits = await count(db, f"limit.{self.name}", self.key(address), 3600)
-        except (asyncpg.PostgresError, OSError) as exc:
+        except COUNTER_UNREACHABLE as exc:
             # Never refuse a person because a counter is unreachable: the request meets the database next anyway.
             log.warning("ratelimit.counter_unavailable", limiter=self.name, error=type(exc).__name__)
             return True
@@ -118,7 +123,7 @@ class Ceiling:
         try:
             local = await count(db, f"ceiling.{self.what}.department", department or "unknown", self.window_seconds)
             national = await count(db, f"ceiling.{self.what}.national", "all", self.window_seconds)
-        except (asyncpg.PostgresError, OSError) as exc:
+        except COUNTER_UNREACHABLE as exc:
             log.warning("ratelimit.ceiling_unavailable", what=self.what, error=type(exc).__name__)
             return None
         scope = "department" if local > self.per_department else "national" if national > self.national else None
