@@ -9,7 +9,6 @@ import pytest
 from relais_chat import frames
 from relais_chat.rules import (
     OfficerLoad,
-    TokenBucket,
     estimate_wait,
     pick_officer,
     platform_of,
@@ -17,6 +16,7 @@ from relais_chat.rules import (
     session_level,
     weight,
 )
+from relais_shared.socket_guard import TokenBucket
 
 
 def test_queue_puts_severe_first_then_the_longest_wait():

@@ -1,4 +1,4 @@
-"""Pure rules of the chat: queue order, honest wait estimate, officer load, assignment, flood limit."""
+"""Pure rules of the chat: queue order, honest wait estimate, officer load, assignment."""
 
 from __future__ import annotations
 
@@ -66,22 +66,6 @@ def pick_officer(force: str, department: str | None, level: str, danger_level: s
         return None
     best = min(eligible, key=lambda o: (o.load / o.capacity, o.load, o.sub))
     return best.sub
-
-
-class TokenBucket:
-    """Flood limit: `burst` messages at once, refilled at `rate` per second."""
-
-    def __init__(self, burst: int, rate: float, now: float):
-        self.burst, self.rate = burst, rate
-        self.tokens, self.updated = float(burst), now
-
-    def take(self, now: float) -> bool:
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
 
 
 def other_force(force: str) -> str:

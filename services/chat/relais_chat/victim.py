@@ -10,9 +10,9 @@ from fastapi import WebSocket, WebSocketDisconnect
 
 from relais_chat import frames, guard, messages, queueing, sessions
 from relais_chat.live import Hub, Socket, Subscriber
-from relais_chat.rules import TokenBucket
 from relais_chat.settings import ChatSettings
 from relais_chat.texts import error_frame
+from relais_shared.socket_guard import TokenBucket
 
 log = structlog.get_logger(__name__)
 

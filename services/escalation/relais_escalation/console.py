@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from pathlib import Path
 
 import structlog
@@ -19,6 +18,7 @@ from relais_escalation import staffing
 from relais_escalation.i18n import strings
 from relais_shared import audit, operators
 from relais_shared.identity import AuthError, Operator
+from relais_shared.socket_guard import FrameLimits, Overrun, SocketGuard
 
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).parent
@@ -27,8 +27,7 @@ router = APIRouter(tags=["console"])
 AUTH_SECONDS = 10
 # What the page sends: a sign-in (a token of at most 8 KB), then a heartbeat every 5 seconds. Anything bigger
 # is refused before it is parsed, anything faster than this pace is a client to cut off (1009, 1008).
-MAX_FRAME_BYTES = 16 * 1024
-FRAMES_BURST, FRAMES_PER_SECOND = 20, 2.0
+LIMITS = FrameLimits(max_bytes=16 * 1024, burst=20, per_second=2.0, typing_every=0)
 
 
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
@@ -45,7 +44,7 @@ async def favicon() -> Response:
 @router.websocket("/v1/console/ws")
 async def console_socket(socket: WebSocket):
     await socket.accept()
-    pace = Pace(FRAMES_BURST, FRAMES_PER_SECOND)
+    pace = SocketGuard(LIMITS)
     operator, last_seen = await _authenticate(socket, pace)
     if operator is None:
         return
@@ -75,7 +74,7 @@ async def console_socket(socket: WebSocket):
                 await staffing.go_off_duty(conn, connection_id)
 
 
-async def _authenticate(socket: WebSocket, pace: Pace) -> tuple[Operator | None, int | None]:
+async def _authenticate(socket: WebSocket, pace: SocketGuard) -> tuple[Operator | None, int | None]:
     """The first message: {"type": "auth", "token": "…", "last_seq": n}; anything else closes the socket."""
     try:
         first = await asyncio.wait_for(_receive(socket, pace), AUTH_SECONDS)
@@ -102,32 +101,15 @@ async def _refuse(socket: WebSocket, code: int, message: str, reason: str | None
         await socket.close(code=code)
 
 
-class Pace:
-    """Frames a socket may send: `burst` at once, refilled at `rate` per second."""
-
-    def __init__(self, burst: int, rate: float):
-        self.burst, self.rate, self.tokens, self.updated = burst, rate, float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens, self.updated = min(self.burst, self.tokens + (now - self.updated) * self.rate), now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
-async def _receive(socket: WebSocket, pace: Pace):
+async def _receive(socket: WebSocket, guard: SocketGuard):
     """The next message, measured and paced before it is parsed as JSON; past a limit the socket is closed."""
     message = await socket.receive()
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message.get("code", 1000))
-    raw = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
-    # A character is at least one byte: a long text is refused before it is ever encoded.
-    if len(raw) > MAX_FRAME_BYTES or len(raw.encode() if isinstance(raw, str) else raw) > MAX_FRAME_BYTES:
-        await _refuse(socket, 1009, "Message too large. / Message trop volumineux.", "too_big")
-        raise WebSocketDisconnect(1009)
-    if not pace.take():
-        await _refuse(socket, 1008, "Too many messages. / Trop de messages.", "too_fast")
-        raise WebSocketDisconnect(1008)
-    return json.loads(raw)
+    try:
+        raw = guard.admit(message)
+    except Overrun as overrun:
+        frame = overrun.frame
+        await _refuse(socket, overrun.close_code, f"{frame['message']} / {frame['message_en']}", frame["code"])
+        raise WebSocketDisconnect(overrun.close_code) from overrun
+    return json.loads(raw or b"")

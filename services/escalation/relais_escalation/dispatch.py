@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass, field
 
 from relais_escalation.jurisdiction import RoutingLookup
 from relais_escalation.ladder import Policies
 from relais_escalation.settings import EscalationSettings
+from relais_shared import contracts
 from relais_shared.crypto import Keyring
+from relais_shared.sealing import open_field
 
 
 @dataclass
@@ -30,4 +31,4 @@ class Dispatch:
         """Open a value an event carried sealed (kept as it came) with the context the reader derives itself."""
         if not sealed:
             return None
-        return self.open(base64.urlsafe_b64decode(sealed["blob"].encode()), context)
+        return open_field(self.keyring, contracts.Sealed.model_validate(sealed), context=context)

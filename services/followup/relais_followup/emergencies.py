@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 
@@ -14,6 +13,7 @@ from relais_followup.rules import Rules
 from relais_followup.store import open_contact
 from relais_shared import contracts, outbox
 from relais_shared.crypto import Keyring
+from relais_shared.sealing import seal_field
 
 log = structlog.get_logger(__name__)
 
@@ -49,4 +49,4 @@ async def raise_once(conn: asyncpg.Connection, ring: Keyring, rules: Rules, entr
 def _sealed(ring: Keyring, context: str, text: str | None) -> contracts.Sealed | None:
     if not text:
         return None
-    return contracts.Sealed(context=context, blob=base64.urlsafe_b64encode(ring.seal(text, context=context)).decode())
+    return seal_field(ring, text, context=context)
