@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import time
 
 import aio_pika
@@ -86,3 +87,14 @@ async def serving(app, port: int | None = None):
     finally:
         server.should_exit = True
         await task
+
+
+def requested_names(env: str, known: dict) -> list[str]:
+    """The comma-separated names in the variable `env`, each one of `known` (else stop, naming the known ones).
+
+    Used by the fault switches and the journey cuts, which each sabotage a guarantee on request."""
+    names = [n for n in os.environ.get(env, "").split(",") if n]
+    unknown = set(names) - set(known)
+    if unknown:
+        raise SystemExit(f"{env}: unknown name(s) {sorted(unknown)}; known: {sorted(known)}")
+    return names

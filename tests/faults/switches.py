@@ -8,9 +8,10 @@ which applies the named switches before running the service as usual; in-process
 
 from __future__ import annotations
 
-import os
 import runpy
 import sys
+
+from tests.support import requested_names
 
 ENV = "RELAIS_FAULTS_SWITCH_OFF"
 
@@ -108,11 +109,7 @@ SWITCHES = {"inbox": _inbox, "ack-early": _ack_early, "relay-drop": _relay_drop,
 
 
 def requested() -> list[str]:
-    names = [n for n in os.environ.get(ENV, "").split(",") if n]
-    unknown = set(names) - set(SWITCHES)
-    if unknown:
-        raise SystemExit(f"{ENV}: unknown switch(es) {sorted(unknown)}; known: {sorted(SWITCHES)}")
-    return names
+    return requested_names(ENV, SWITCHES)
 
 
 def apply(names: list[str]) -> None:

@@ -8,7 +8,7 @@ applies the cut in every process as it starts, before the service runs.
 
 from __future__ import annotations
 
-import os
+from tests.support import requested_names
 
 ENV = "RELAIS_JOURNEYS_CUT"
 CUTS: dict = {}
@@ -23,11 +23,7 @@ def cut(name: str):
 
 
 def requested() -> list[str]:
-    names = [n for n in os.environ.get(ENV, "").split(",") if n]
-    unknown = set(names) - set(CUTS)
-    if unknown:
-        raise SystemExit(f"{ENV}: unknown cut(s) {sorted(unknown)}; known: {sorted(CUTS)}")
-    return names
+    return requested_names(ENV, CUTS)
 
 
 def apply(names: list[str]) -> None:
