@@ -14,7 +14,7 @@ from relais_chat.live import Hub
 from relais_chat.settings import ChatSettings
 from relais_chat.texts import error_frame
 from relais_shared import audit, contracts, outbox
-from relais_shared.sealing import seal_field
+from relais_shared.sealing import emergency_context, seal_field
 
 log = structlog.get_logger(__name__)
 DATA = Path(__file__).parent / "data"
@@ -119,7 +119,7 @@ def emergency_event(keyring, emergency_id: uuid.UUID, session, frame: frames.Eme
     """Codes and the jurisdiction intake stamped in clear; the officer's summary sealed for the dispatcher only."""
     summary = json.dumps({"source": "chat", "session_id": str(session["id"]), "category": session["category"],
                           "danger_level": session["danger_level"], "officer_note": frame.summary})
-    sealed = seal_field(keyring, summary, context=f"escalation.emergency:{emergency_id}")
+    sealed = seal_field(keyring, summary, context=emergency_context("emergency", emergency_id))
     return contracts.EmergencyRaised(
         emergency_id=emergency_id, source="chat", kind=frame.kind, priority="p1", report_id=session["report_id"],
         level=session["level"], force=session["force"], department=session["department"],

@@ -11,7 +11,7 @@ import structlog
 from relais_escalation.dispatch import Dispatch
 from relais_shared import contracts
 from relais_shared.crypto import DecryptionError
-from relais_shared.sealing import open_field, seal_field
+from relais_shared.sealing import emergency_context, followup_contact_context, open_field, seal_field
 
 log = structlog.get_logger(__name__)
 # What a dispatcher is shown of intake's contact preferences; anything else stays sealed.
@@ -19,7 +19,7 @@ SHOWN = ("channel", "phone", "safe_windows", "no_voicemail", "trusted_person_nam
 
 
 def event_context(emergency_id: uuid.UUID) -> str:
-    return f"escalation.contact:{emergency_id}"
+    return emergency_context("contact", emergency_id)
 
 
 def rest_context(incident_id: uuid.UUID) -> str:
@@ -28,7 +28,7 @@ def rest_context(incident_id: uuid.UUID) -> str:
 
 def followup_context(report_id: uuid.UUID | None, incident_id: uuid.UUID) -> str:
     """The agreed context: the report ties the case together; without one, the incident does."""
-    return f"followup.contact:{report_id or incident_id}"
+    return followup_contact_context(report_id or incident_id)
 
 
 def open_from_event(dispatch: Dispatch, event: contracts.EmergencyRaised) -> str | None:

@@ -8,6 +8,7 @@ from relais_escalation import contact, ladder, staffing
 from relais_escalation.dispatch import Dispatch
 from relais_shared.crypto import DecryptionError
 from relais_shared.identity import Operator
+from relais_shared.sealing import emergency_context
 
 log = structlog.get_logger(__name__)
 
@@ -49,7 +50,7 @@ def detail_view(row, notes, operator: Operator, dispatch: Dispatch) -> dict:
         return {**view, "restricted": True}
     incident_id, emergency_id = row["id"], row["emergency_id"]
     return {**view, "restricted": False,
-            "summary": _open_event_field(dispatch, row["summary_sealed"], f"escalation.emergency:{emergency_id}"),
+            "summary": _open_event_field(dispatch, row["summary_sealed"], emergency_context("emergency", emergency_id)),
             "location_hint": location_of(row, dispatch),
             "patrol": dispatch.open(row["patrol_sealed"], patrol_context(incident_id)),
             "notes": [{"at": _iso(n["created_at"]), "author": n["author_alias"],
@@ -64,7 +65,7 @@ def contact_view(row, dispatch: Dispatch) -> dict:
 
 
 def location_of(row, dispatch: Dispatch) -> str | None:
-    return _open_event_field(dispatch, row["location_sealed"], f"escalation.location:{row['emergency_id']}")
+    return _open_event_field(dispatch, row["location_sealed"], emergency_context("location", row["emergency_id"]))
 
 
 def _open_event_field(dispatch: Dispatch, sealed: dict | None, context: str) -> str | None:

@@ -11,14 +11,14 @@ import structlog
 from relais_followup.windows import SafeHours
 from relais_shared import contracts
 from relais_shared.crypto import DecryptionError, Keyring
-from relais_shared.sealing import open_field
+from relais_shared.sealing import followup_contact_context, open_field
 
 log = structlog.get_logger(__name__)
 
 
 def context_for(case_id: uuid.UUID) -> str:
     """The agreed context: the report id when the case has a report, else the incident id."""
-    return f"followup.contact:{case_id}"
+    return followup_contact_context(case_id)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from relais_followup.rules import Rules
 from relais_followup.store import open_contact
 from relais_shared import contracts, outbox
 from relais_shared.crypto import Keyring
-from relais_shared.sealing import seal_field
+from relais_shared.sealing import emergency_context, seal_field
 
 log = structlog.get_logger(__name__)
 
@@ -39,8 +39,8 @@ async def raise_once(conn: asyncpg.Connection, ring: Keyring, rules: Rules, entr
         priority=rules.unsafe_priority if kind == "unsafe_answer" else rules.welfare_priority,
         level="orange", insee=entry["insee"], force=entry["force"], department=entry["department"],
         operational_centre=entry["operational_centre"],
-        location_hint=_sealed(ring, f"escalation.location:{emergency_id}", address),
-        summary=_sealed(ring, f"escalation.emergency:{emergency_id}", json.dumps(summary))))
+        location_hint=_sealed(ring, emergency_context("location", emergency_id), address),
+        summary=_sealed(ring, emergency_context("emergency", emergency_id), json.dumps(summary))))
     EMERGENCIES.labels(kind).inc()
     log.warning("followup.emergency_raised", kind=kind, reason=reason, entry_id=str(entry["id"]))
     return True

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from relais_intake.categories import level_of
 from relais_intake.schemas import ReportIn
 from relais_shared import contracts, outbox
-from relais_shared.sealing import seal_field
+from relais_shared.sealing import emergency_context, followup_contact_context, seal_field
 
 if TYPE_CHECKING:
     from relais_intake.danger import Assessment
@@ -53,7 +53,7 @@ async def insert_report(intake: Intake, report_id: uuid.UUID, report: ReportIn, 
             report.partner, receipt_hash, report.lang, stamp, report.mode,
         )
         # Every category: whoever accepted a call-back reaches the follow-up cell, not only domestic violence.
-        followup_contact = seal_field(ring, contact, context=f"followup.contact:{report_id}") if contact else None
+        followup_contact = seal_field(ring, contact, context=followup_contact_context(report_id)) if contact else None
         await outbox.add(conn, contracts.ReportReceived(
             report_id=report_id, postal_code=report.postal_code, insee=report.insee, category=report.category,
             level=level, danger_now=report.danger_now, danger_level=assessment.level, partner=report.partner,
@@ -74,7 +74,7 @@ def _emergency(ring, report_id, report: ReportIn, assessment: Assessment, level:
                           "risk_factors": list(assessment.reasons), "occurred": report.occurred})
 
     def sealed(purpose: str, value: str | None) -> contracts.Sealed | None:
-        return seal_field(ring, value, context=f"escalation.{purpose}:{emergency_id}") if value else None
+        return seal_field(ring, value, context=emergency_context(purpose, emergency_id)) if value else None
 
     where = jurisdiction.model_dump(include={"force", "department", "operational_centre"}) if jurisdiction else {}
     return contracts.EmergencyRaised(
