@@ -14,11 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from relais_shared.audit_api import audit_router
+from relais_shared.console_kit import install_kit
 from relais_shared.input_guard import InputGuard, out_of_range
 from relais_shared.metrics import HTTP_REQUESTS, HTTP_SECONDS, metrics_endpoint
 from relais_shared.notrace import NoTraceHeaders
 from relais_shared.observability import bind_correlation_id, configure_logging
 from relais_shared.runtime import ServiceRuntime
+from relais_shared.signin.flow import router as signin_router
+from relais_shared.signin.wiring import close_gate, open_gate
 from relais_shared.validation import validation_handler
 
 log = structlog.get_logger(__name__)
@@ -99,6 +102,7 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level)
         await runtime.start()
+        await open_gate(app, settings, runtime.pool)
         if on_started is not None:
             await on_started(app)
         log.info("service.started", port=settings.port)
@@ -106,6 +110,7 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
         if on_stopping is not None:
             await on_stopping()
         await runtime.stop()
+        await close_gate(app)
         log.info("service.stopped")
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
@@ -132,6 +137,8 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.include_router(health_router())
     app.include_router(audit_router())
+    app.include_router(signin_router)
+    install_kit(app)
     for router in routers:
         app.include_router(router)
     return app

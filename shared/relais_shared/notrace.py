@@ -37,10 +37,18 @@ PAGE_HEADERS = page_headers()
 OWN_NAMES = {name for name, _ in PAGE_HEADERS} | {b"set-cookie"}
 
 
-def with_no_trace(headers: list[tuple[bytes, bytes]],
-                  own: list[tuple[bytes, bytes]] = PAGE_HEADERS) -> list[tuple[bytes, bytes]]:
-    """The answer's headers without cookies or competing caching and framing rules, plus ours."""
-    return [(k, v) for k, v in headers if k.lower() not in OWN_NAMES] + own
+SIGN_IN_PREFIX = "/auth/"  # the operators' sign-in routes (relais_shared/signin/flow.py), operators' host only
+
+
+def with_no_trace(headers: list[tuple[bytes, bytes]], own: list[tuple[bytes, bytes]] = PAGE_HEADERS,
+                  *, keep_cookies: bool = False) -> list[tuple[bytes, bytes]]:
+    """The answer's headers without cookies or competing caching and framing rules, plus ours.
+
+    Only the operators' sign-in routes may set a cookie (their session's); no other answer ever does, so a
+    victim's page can leave nothing on her device.
+    """
+    dropped = OWN_NAMES - {b"set-cookie"} if keep_cookies else OWN_NAMES
+    return [(k, v) for k, v in headers if k.lower() not in dropped] + own
 
 
 class NoTraceHeaders:
@@ -58,7 +66,8 @@ class NoTraceHeaders:
 
         async def send_safely(message):
             if message["type"] == "http.response.start":
-                message["headers"] = with_no_trace(list(message.get("headers", [])), self.headers)
+                message["headers"] = with_no_trace(list(message.get("headers", [])), self.headers,
+                                                   keep_cookies=scope["path"].startswith(SIGN_IN_PREFIX))
             await send(message)
 
         await self.app(scope, receive, send_safely)

@@ -33,11 +33,11 @@ def ensure_local_keys(directory: Path) -> Path:
 
 def mint_token(directory: Path, operator: Operator, *, issuer: str, audience: str, ttl_seconds: int = 8 * 3600,
                now: int | None = None) -> str:
-    """A signed token for `operator` with the local key."""
+    """A signed access token (RFC 9068 `at+jwt`) for `operator` with the local key."""
     ensure_local_keys(directory)
     private = serialization.load_pem_private_key((directory / PRIVATE_FILE).read_bytes(), password=None)
     kid = json.loads((directory / JWKS_FILE).read_text())["keys"][0]["kid"]
     issued = now if now is not None else int(time.time())
     claims = {**operator.to_claims(), "iss": issuer, "aud": audience, "iat": issued, "nbf": issued,
               "exp": issued + ttl_seconds, "jti": uuid.uuid4().hex}
-    return jwt.encode(claims, private, algorithm="ES256", headers={"kid": kid})
+    return jwt.encode(claims, private, algorithm="ES256", headers={"kid": kid, "typ": "at+jwt"})

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from relais_shared.broker_grants import GRANTS
 from relais_shared.crypto import Keyring
 from relais_shared.purposes import SHARED_PURPOSES, derive
+from relais_shared.signin.claims import ClaimsMapping
 
 DEV_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - the known value production refuses
 DEV_DATA_KEY = hashlib.sha256(DEV_SECRET.encode()).digest()
@@ -70,10 +71,23 @@ class RelaisSettings(BaseSettings):
     # {"key-id": "<base64 of 32 random bytes>"}; the development default is derived from a public string.
     data_keys: SecretStr = SecretStr(json.dumps({"dev-1": base64.b64encode(DEV_DATA_KEY).decode()}))
     active_data_key: str = "dev-1"
-    # Operators' tokens: issuer, audience and keys (a JWKS URL from the OIDC provider, or a JWKS file).
+    # Operators sign in with OpenID Connect (relais_shared/signin). The provider is found by its discovery
+    # document ({issuer}/.well-known/openid-configuration unless given); its JWKS URL comes from there too.
     oidc_issuer: str = "relais-local"
-    oidc_audience: str = "relais"
+    oidc_discovery_url: str | None = None
     oidc_jwks_url: str | None = None
+    oidc_client_id: str = "relais-consoles"
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid profile relais"
+    oidc_audience: str = "relais"  # what the access tokens of API clients must carry in `aud`
+    oidc_claims: ClaimsMapping = ClaimsMapping()  # JSON: where roles, force, departments… are in the claims
+    oidc_timeout_seconds: float = 3.0  # the most one call to the provider may cost a request
+    oidc_keys_cooldown_seconds: float = 30.0
+    oidc_keys_max_age_seconds: float = 600.0
+    operator_session_hours: float = 10.0  # a session's absolute end: sign in again after a shift
+    operator_session_check_seconds: float = 15.0  # how often a console socket checks its session is still live
+    operator_refresh_grace_seconds: float = 300.0  # how long a session outlives an unreachable provider
+    operator_url: str | None = None  # this service on the operators' host (redirect URIs); default: as requested
     keys_dir: str = ".relais"  # development keys: `relais operator token` signs with the key kept here
     log_level: str = "INFO"
     prefetch: int = 32
@@ -102,8 +116,10 @@ class RelaisSettings(BaseSettings):
         if self.active_data_key.startswith("dev-") or _dev_data_keys(self.data_keys.get_secret_value()):
             problems.append("RELAIS_DATA_KEYS and RELAIS_ACTIVE_DATA_KEY must name real keys (not dev-*, and "
                             "no development key value under any name)")
-        if self.oidc_jwks_url is None or self.oidc_issuer == "relais-local":
-            problems.append("RELAIS_OIDC_ISSUER and RELAIS_OIDC_JWKS_URL must name the operators' identity provider")
+        if self.oidc_issuer == "relais-local" or not self.oidc_issuer.startswith(("https://", "http://")):
+            problems.append("RELAIS_OIDC_ISSUER must be the URL of the operators' identity provider")
+        if self.oidc_client_secret is None or len(self.oidc_client_secret) < 16:
+            problems.append("RELAIS_OIDC_CLIENT_SECRET must be the consoles' client secret at the provider")
         if "guest:guest@" in self.amqp_url:
             problems.append("RELAIS_AMQP_URL must not use RabbitMQ's default guest account")
         problems.extend(self.production_problems())

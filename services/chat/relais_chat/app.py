@@ -16,7 +16,6 @@ from relais_chat.settings import ChatSettings
 from relais_chat.victim import VictimLine
 from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
-from relais_shared.operators import build_verifier
 from relais_shared.ratelimit import Ceiling, RateLimiter
 from relais_shared.retention import PurgeRule
 from relais_shared.runtime import ServiceRuntime
@@ -31,7 +30,6 @@ def retention(settings: ChatSettings) -> tuple[PurgeRule, ...]:
 def sockets(hub: Hub, settings: ChatSettings, actions: Actions) -> APIRouter:
     router = APIRouter()
     buckets: dict = {}
-    verifier = build_verifier(settings)
 
     @router.websocket("/v1/chat/ws")
     async def victim_socket(websocket: WebSocket) -> None:
@@ -39,7 +37,7 @@ def sockets(hub: Hub, settings: ChatSettings, actions: Actions) -> APIRouter:
 
     @router.websocket("/v1/console/ws")
     async def console_socket(websocket: WebSocket) -> None:
-        await Console(websocket, hub, verifier, actions).run()
+        await Console(websocket, hub, actions).run()
 
     return router
 

@@ -1,4 +1,4 @@
-"""The officer's WebSocket: token as the first frame, presence, queue, claim, conversation actions."""
+"""The officer's WebSocket: signed in by its session (or a token), presence, queue, claim, conversation actions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from relais_chat.actions import Actions
 from relais_chat.live import Hub, Socket, Subscriber
 from relais_chat.texts import error_frame
 from relais_shared import audit
-from relais_shared.identity import AuthError, Operator, TokenVerifier
+from relais_shared.identity import AuthError, Operator
+from relais_shared.operators import gate_of, lease_of
+from relais_shared.signin.gate import Lease
 
 log = structlog.get_logger(__name__)
 
@@ -21,8 +23,9 @@ log = structlog.get_logger(__name__)
 class Console:
     """One officer console connection on this node."""
 
-    def __init__(self, websocket: WebSocket, hub: Hub, verifier: TokenVerifier, actions: Actions):
-        self.websocket, self.hub, self.verifier, self.actions = websocket, hub, verifier, actions
+    def __init__(self, websocket: WebSocket, hub: Hub, actions: Actions):
+        self.websocket, self.hub, self.actions = websocket, hub, actions
+        self.lease: Lease | None = None
         self.socket = Socket(websocket)
         self.guard = guard.guard_for(actions.settings)
         self.operator: Operator | None = None
@@ -35,9 +38,11 @@ class Console:
             return
         self.hub.consoles[self.operator.sub].add(self)
         try:
-            await self._start(auth)
-            while True:
-                await self._handle(await guard.receive(self.socket, self.guard))
+            # Closed (4401) when the session ends, expires or is revoked: the console asks to sign in again.
+            async with gate_of(self.websocket).watching(self.websocket, self.lease):
+                await self._start(auth)
+                while True:
+                    await self._handle(await guard.receive(self.socket, self.guard))
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
@@ -52,7 +57,8 @@ class Console:
             raw = await asyncio.wait_for(guard.receive(self.socket, self.guard),
                                          self.actions.settings.hello_timeout_seconds)
             auth = frames.parse(frames.OfficerAuth, raw)
-            operator = self.verifier.verify(auth.token)
+            self.lease = await lease_of(self.websocket, auth.token)
+            operator = self.lease.operator
         except WebSocketDisconnect:
             return None  # gone, or cut for breaking a limit (and told so)
         except (TimeoutError, frames.BadFrame, AuthError, KeyError, RuntimeError):

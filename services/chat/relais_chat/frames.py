@@ -50,7 +50,8 @@ class Exit(Frame):
 
 class OfficerAuth(Frame):
     type: Literal["auth"]
-    token: str = Field(min_length=10, max_length=8000)
+    # Absent from a console page (its session cookie signed the socket in); an API client's access token.
+    token: str | None = Field(None, min_length=10, max_length=8000)
     # Console reconnect: the last seq seen per conversation, to get only what came after.
     after: dict[uuid.UUID, Annotated[int, Field(ge=0, le=MAX_SEQ)]] = Field(default_factory=dict, max_length=500)
 

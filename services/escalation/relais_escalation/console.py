@@ -1,6 +1,7 @@
-"""The dispatch console: the page (French first, English on ?lang=en) and its WebSocket.
+"""The dispatch console: the page (French first, English on ?lang=en, on the console kit) and its WebSocket.
 
-The token travels as the socket's first message, never in a URL, so it stays out of every log."""
+The page's socket is signed in by the session cookie; an API client's token travels as the socket's first
+message, never in a URL, so it stays out of every log."""
 
 from __future__ import annotations
 
@@ -10,19 +11,20 @@ import json
 from pathlib import Path
 
 import structlog
-from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from relais_escalation import staffing
-from relais_escalation.i18n import strings
+from relais_escalation.i18n import OUTCOMES, strings
 from relais_shared import audit, operators
-from relais_shared.identity import AuthError, Operator
+from relais_shared.console_kit import console_page, kit_templates
+from relais_shared.identity import AuthError
+from relais_shared.signin.gate import Lease
 from relais_shared.socket_guard import FrameLimits, Overrun, SocketGuard
 
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates = kit_templates(HERE / "templates")
 router = APIRouter(tags=["console"])
 AUTH_SECONDS = 10
 # What the page sends: a sign-in (a token of at most 8 KB), then a heartbeat every 5 seconds. Anything bigger
@@ -31,9 +33,12 @@ LIMITS = FrameLimits(max_bytes=16 * 1024, burst=20, per_second=2.0, typing_every
 
 
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
-async def console_page(request: Request, lang: str = Query("fr", pattern="^(fr|en)$")):
-    return templates.TemplateResponse(request, "console.html", {"lang": lang, "t": strings(lang),
-                                                                 "strings_json": strings(lang)})
+async def dispatch_console(request: Request, lang: str = "fr") -> Response:
+    """The console for a signed-in dispatcher or supervisor; anyone else is sent to sign in or told what is
+    missing. The page's socket is signed in by the same session cookie."""
+    return await console_page(request, templates=templates, template="console.html",
+                              roles=("dispatcher", "supervisor"), texts=strings(lang), lang=lang,
+                              context={"outcomes": OUTCOMES})
 
 
 @router.get("/favicon.ico", include_in_schema=False)
@@ -45,9 +50,10 @@ async def favicon() -> Response:
 async def console_socket(socket: WebSocket):
     await socket.accept()
     pace = SocketGuard(LIMITS)
-    operator, last_seen = await _authenticate(socket, pace)
-    if operator is None:
+    lease, last_seen = await _authenticate(socket, pace)
+    if lease is None:
         return
+    operator = lease.operator
     app = socket.app
     hub, pool, node = app.state.hub, app.state.runtime.pool, app.state.dispatch.node
     async with pool.acquire() as conn, conn.transaction():
@@ -59,11 +65,13 @@ async def console_socket(socket: WebSocket):
         await socket.send_json({"type": "hello", "alias": operator.alias, "force": operator.force,
                                 "departments": list(operator.departments), "orange": operator.orange_clearance})
         console = await hub.join(socket, operator, last_seen)
-        while True:
-            message = await _receive(socket, pace)
-            if isinstance(message, dict) and message.get("type") == "heartbeat":
-                async with pool.acquire() as conn:
-                    await staffing.heartbeat(conn, connection_id)
+        # Closed (4401) when the session ends, expires or is revoked: the console asks to sign in again.
+        async with operators.gate_of(socket).watching(socket, lease):
+            while True:
+                message = await _receive(socket, pace)
+                if isinstance(message, dict) and message.get("type") == "heartbeat":
+                    async with pool.acquire() as conn:
+                        await staffing.heartbeat(conn, connection_id)
     except (WebSocketDisconnect, RuntimeError, ValueError):
         pass
     finally:
@@ -74,25 +82,25 @@ async def console_socket(socket: WebSocket):
                 await staffing.go_off_duty(conn, connection_id)
 
 
-async def _authenticate(socket: WebSocket, pace: SocketGuard) -> tuple[Operator | None, int | None]:
-    """The first message: {"type": "auth", "token": "…", "last_seq": n}; anything else closes the socket."""
+async def _authenticate(socket: WebSocket, pace: SocketGuard) -> tuple[Lease | None, int | None]:
+    """The first message: {"type": "auth", "last_seq": n} (the session cookie signed the socket in; an API client
+    adds "token"); anything else closes the socket."""
     try:
         first = await asyncio.wait_for(_receive(socket, pace), AUTH_SECONDS)
-        token, last_seq = str(first["token"]), first.get("last_seq")
-        verifier = getattr(socket.app.state, "verifier", None) or operators.build_verifier(
-            socket.app.state.runtime.settings)
-        socket.app.state.verifier = verifier
-        operator = verifier.verify(token.strip())
+        if not isinstance(first, dict) or first.get("type") != "auth":
+            raise ValueError("not a sign-in")
+        token, last_seq = first.get("token"), first.get("last_seq")
+        lease = await operators.lease_of(socket, token if isinstance(token, str) else None)
     except WebSocketDisconnect:
         return None, None  # gone, or cut for breaking a limit (and told so)
     except (TimeoutError, KeyError, TypeError, ValueError, AuthError) as exc:
         log.info("escalation.console_refused", error=type(exc).__name__)
-        await _refuse(socket, 4401, "Sign in with a valid operator token. / Connectez-vous avec un jeton valide.")
+        await _refuse(socket, 4401, "Sign in to Relais. / Connectez-vous à Relais.")
         return None, None
-    if not operator.has_any("dispatcher", "supervisor"):
+    if not lease.operator.has_any("dispatcher", "supervisor"):
         await _refuse(socket, 4403, "Your role does not allow this. / Votre rôle ne le permet pas.")
         return None, None
-    return operator, last_seq if isinstance(last_seq, int) and last_seq >= 0 else None
+    return lease, last_seq if isinstance(last_seq, int) and last_seq >= 0 else None
 
 
 async def _refuse(socket: WebSocket, code: int, message: str, reason: str | None = None) -> None:
