@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from relais_cli.operator import group as operator_group
+from relais_cli.provider.command import DEFAULT_PORT as PROVIDER_PORT
+from relais_cli.provider.command import beside_platform, provider_command
 from relais_cli.services import SERVICES
 from relais_cli.supervisor import PEER_URLS, REPLICA_PORT_STEP, Child, supervise
 from relais_shared import contracts
@@ -52,8 +54,11 @@ def migrate(services: tuple[str, ...]) -> None:
 @cli.command()
 @click.option("--replicas", type=click.IntRange(1, 8), default=1, help="Processes per service.")
 @click.option("--port-offset", type=int, default=0, help="Added to every port (8001–8006 by default).")
+@click.option("--dev-provider", is_flag=True,
+              help=f"Also run the development OIDC provider on port {PROVIDER_PORT} (+ offset) unless "
+                   "RELAIS_OIDC_ISSUER is set, and point the services at it.")
 @click.argument("services", nargs=-1, type=click.Choice(list(SERVICES)))
-def up(replicas: int, port_offset: int, services: tuple[str, ...]) -> None:
+def up(replicas: int, port_offset: int, dev_provider: bool, services: tuple[str, ...]) -> None:
     """Migrate, then run the platform as local processes until Ctrl-C (replica i listens on port + 100 i)."""
     names = services or tuple(SERVICES)
     click.get_current_context().invoke(migrate, services=names)
@@ -61,8 +66,11 @@ def up(replicas: int, port_offset: int, services: tuple[str, ...]) -> None:
         return SERVICES[name].settings_class().default_port + port_offset + REPLICA_PORT_STEP * replica
 
     peers = {var: f"http://127.0.0.1:{port(target, 0)}" for var, target in PEER_URLS.items() if var not in os.environ}
-    children = [Child(name, i, port(name, i), peers) for name in names for i in range(replicas)]
-    sys.exit(supervise(children))
+    ports = [port(name, i) for name in names for i in range(replicas)]
+    with beside_platform(dev_provider, PROVIDER_PORT + port_offset, ports) as oidc_env:
+        children = [Child(name, i, port(name, i), peers | oidc_env) for name in names for i in range(replicas)]
+        code = supervise(children)
+    sys.exit(code)
 
 
 @cli.command()
@@ -167,6 +175,7 @@ def _settings(name: str) -> RelaisSettings:
 
 
 cli.add_command(operator_group, "operator")
+cli.add_command(provider_command, "provider")
 
 for _name in SERVICES:
     if importlib.util.find_spec(f"relais_{_name}.cli") is not None:

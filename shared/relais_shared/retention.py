@@ -24,6 +24,9 @@ class PurgeRule:
 SHARED_RULES = (
     PurgeRule("outbox.published", "DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)", 7),
     PurgeRule("inbox.handled", "DELETE FROM inbox WHERE handled_at < now() - make_interval(days => $1)", 30),
+    # Ended or expired console sessions: their sealed refresh tokens are dead weight; the audit log keeps the acts.
+    PurgeRule("operator_sessions.ended", "DELETE FROM operator_sessions WHERE least(coalesce(ended_at, expires_at), "
+              "expires_at) < now() - make_interval(days => $1)", 30),
 )
 
 

@@ -17,9 +17,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
 class Platform:
     def __init__(self, process: subprocess.Popen, offset: int, isolated, log_path: str | None = None,
-                 owns_log: bool = False):
+                 owns_log: bool = False, provider=None):
         self.process, self.offset, self.isolated, self.log_path = process, offset, isolated, log_path
         self.owns_log = owns_log  # a log file this fixture created, removed once the platform has stopped
+        self.provider = provider  # the operators' identity provider the services send their consoles to
 
     def url(self, service: str, replica: int = 0) -> str:
         port = SERVICES[service].settings_class().default_port + self.offset + 100 * replica
@@ -57,21 +58,32 @@ class Platform:
             self.process.kill()
             raise
         finally:
+            if self.provider is not None:
+                self.provider.stop()
             if self.owns_log:
                 os.unlink(self.log_path)
                 self.owns_log = False
 
 
-def start_platform(isolated, *args: str, log_file=None, extra_env: dict | None = None) -> Platform:
-    """`relais up` on this test's databases and namespace; every service's log lines go to `log_file`."""
+def start_platform(isolated, *args: str, log_file=None, extra_env: dict | None = None,
+                   provider_operators=None) -> Platform:
+    """`relais up` on this test's databases and namespace, with an identity provider for the consoles; every
+    service's log lines go to `log_file`."""
+    from tests.signin import provider_env, start_provider_for
+
     offset = free_port_offset()
-    env = isolated.platform_env([entry.settings_class() for entry in SERVICES.values()]) | (extra_env or {})
+    bases = [f"http://127.0.0.1:{SERVICES[name].settings_class().default_port + offset + 100 * replica}"
+             for name in SERVICES for replica in range(2)]
+    provider = start_provider_for(None, bases,
+                                  operators=provider_operators)
+    env = (isolated.platform_env([entry.settings_class() for entry in SERVICES.values()]) | provider_env(provider)
+           | (extra_env or {}))
     owns_log = log_file is None
     if owns_log:
         log_file = tempfile.NamedTemporaryFile("w", prefix="relais-up-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "relais_cli.main", "up", "--port-offset", str(offset), *args],
                                cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
-    return Platform(process, offset, isolated, getattr(log_file, "name", None), owns_log)
+    return Platform(process, offset, isolated, getattr(log_file, "name", None), owns_log, provider)
 
 
 @pytest.fixture

@@ -61,7 +61,16 @@ class ClaimsMapping(BaseModel):
                             roles=frozenset(roles & set(ROLES)),
                             orange_clearance=as_bool(claims.get(self.orange_clearance)))
         except (KeyError, ValidationError) as exc:
-            raise AuthError("the account lacks a Relais attribute (" + missing_attributes(exc) + ")") from exc
+            missing = missing_attributes(exc)
+            raise IncompleteAccount(f"the account lacks a Relais attribute ({missing})", missing) from exc
+
+
+class IncompleteAccount(AuthError):
+    """Signed in at the provider, but the claims lack what Relais needs (`missing`: Relais attribute names)."""
+
+    def __init__(self, message: str, missing: str):
+        super().__init__(message)
+        self.missing = missing
 
 
 def as_list(value: Any) -> list[str]:

@@ -98,7 +98,8 @@ async def callback(request: Request, state: str = "", code: str = "", error: str
         return _forget(request, message_page(request, "provider_unavailable", lang, 503))
     except AuthError as exc:
         log.info("signin.refused", reason=str(exc))
-        return _forget(request, message_page(request, "no_relais_account", lang, 403, detail=str(exc)))
+        detail = getattr(exc, "missing", None) or str(exc)
+        return _forget(request, message_page(request, "no_relais_account", lang, 403, detail=detail))
     cookie, expires = await gate.store.create(operator, tokens, hours=settings.operator_session_hours)
     log.info("signin.session_opened", operator=operator.sub)
     # A page, not a redirect: the session cookie is SameSite=Strict, and a redirect would still belong to the
@@ -119,11 +120,11 @@ async def logout(request: Request, lang: str = Form("fr")) -> Response:
             id_token = session.id_token
             await gate.store.end(session.id_hash, "signed out")
             log.info("signin.signed_out", operator=session.operator.sub)
-    after = f"{_base(request)}/auth/signed-out?lang={lang}"
-    target = after
+    after = f"{_base(request)}/auth/signed-out"
+    target = f"{after}?lang={lang}"
     if gate.provider is not None:
         try:
-            target = await gate.provider.end_session_url(id_token=id_token, after=after) or after
+            target = await gate.provider.end_session_url(id_token=id_token, after=after, state=lang) or target
         except ProviderUnavailable:
             pass
     # A page that moves on, not a redirect: the console's CSP (form-action 'self') would stop a form's redirect
@@ -134,8 +135,9 @@ async def logout(request: Request, lang: str = Form("fr")) -> Response:
 
 
 @router.get("/signed-out", response_class=HTMLResponse)
-async def signed_out(request: Request, lang: str = "fr") -> Response:
-    return message_page(request, "signed_out", _lang(lang), 200)
+async def signed_out(request: Request, lang: str = "", state: str = "") -> Response:
+    """Where the provider sends the browser back after sign-out; the language came back as `state`."""
+    return message_page(request, "signed_out", _lang(lang or state), 200)
 
 
 @router.get("/session")

@@ -71,22 +71,26 @@ class Provider:
     async def refresh(self, refresh_token: str) -> Tokens:
         return await self._tokens({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
-    async def end_session_url(self, *, id_token: str | None, after: str) -> str | None:
-        """Where to send the browser so the provider's own session ends too (None if it has no such endpoint)."""
+    async def end_session_url(self, *, id_token: str | None, after: str, state: str) -> str | None:
+        """Where to send the browser so the provider's own session ends too (None if it has no such endpoint).
+
+        `after` must be registered exactly at the provider, so it carries no query: `state` comes back on it.
+        """
         endpoint = (await self.metadata()).get("end_session_endpoint")
         if not endpoint:
             return None
-        query = {"post_logout_redirect_uri": after, "client_id": self.client_id}
+        query = {"post_logout_redirect_uri": after, "client_id": self.client_id, "state": state}
         if id_token:
             query["id_token_hint"] = id_token
         return f"{endpoint}?{urlencode(query)}"
 
     async def _tokens(self, form: dict) -> Tokens:
         endpoint = (await self.metadata())["token_endpoint"]
-        if self.client_secret:  # client_secret_basic: the client is named by its credentials only
-            body = await self._call("POST", endpoint, data=form, auth=(self.client_id, self.client_secret))
-        else:  # a public client (PKCE alone) names itself
-            body = await self._call("POST", endpoint, data={**form, "client_id": self.client_id})
+        # client_secret_post: every provider we target takes it (ProConnect, LemonLDAP::NG), and unlike Basic it
+        # does not depend on how the provider parses an Authorization header. A public client sends its id alone.
+        credentials = {"client_id": self.client_id} | ({"client_secret": self.client_secret} if self.client_secret
+                                                       else {})
+        body = await self._call("POST", endpoint, data={**form, **credentials})
         if "access_token" not in body:
             raise AuthError("the provider refused the sign-in")
         return Tokens(access_token=body["access_token"], id_token=body.get("id_token"),

@@ -1,8 +1,9 @@
 """Access and ID tokens: signature by kid, issuer, audience, expiry, and what kind of token it is.
 
 An ID token says who signed in to a console; it is not a key to the operator APIs. Access tokens are told
-apart by their `typ` header (RFC 9068, `at+jwt`) and, when they name one, by the client they were issued to
-(`azp` or `client_id`), so an ID token or a token issued to another application is refused.
+apart by their `typ` header (RFC 9068, `at+jwt`) or, for providers that type every token "JWT", by their
+shape; and, when they name one, by the client they were issued to (`azp` or `client_id`), so an ID token or a
+token issued to another application is refused.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from relais_shared.signin.keys import KeySet
 
 ALGORITHMS = ["RS256", "ES256", "PS256"]
 ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
+ID_TOKEN_ONLY = ("nonce", "at_hash", "c_hash", "auth_time")  # claims an ID token carries, an access token not
+
+
+def _is_access_token(header: dict, claims: dict) -> bool:
+    """RFC 9068's `typ`; failing that (LemonLDAP::NG 2.16 types both tokens "JWT"), its shape: a scope, and
+    none of the claims of an ID token."""
+    if str(header.get("typ", "")).lower() in ACCESS_TOKEN_TYPES:
+        return True
+    return "scope" in claims and not any(name in claims for name in ID_TOKEN_ONLY)
 
 
 @dataclass(frozen=True)
@@ -39,9 +49,9 @@ class TokenVerifier:
     async def access_token(self, token: str) -> tuple[Operator, dict]:
         """The operator an access token stands for, and its claims (for its expiry)."""
         header, issuer = self._peek(token)
-        if str(header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
-            raise AuthError("not an access token")
         claims = await self._decode(token, issuer, header, audience=issuer.audience)
+        if not _is_access_token(header, claims):
+            raise AuthError("not an access token")
         client = claims.get("azp") or claims.get("client_id")
         if issuer.clients and client is not None and client not in issuer.clients:
             raise AuthError("token issued to another application")

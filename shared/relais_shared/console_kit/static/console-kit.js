@@ -101,7 +101,8 @@
       if (lost) return;
       fetch("/auth/session", { credentials: "same-origin", cache: "no-store" }).then(function (r) {
         if (r.status === 401) sessionLost();
-        else notice(r.status === 503 ? texts.provider_away : "");
+        else if (r.status === 503) notice(texts.provider_away);
+        else if ($("kit-notice") && $("kit-notice").textContent === texts.provider_away) notice("");  // only its own line
       }).catch(function () {});
     }, everyMs || 60000);
   }
