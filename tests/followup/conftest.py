@@ -8,6 +8,7 @@ from relais_followup.app import create_app
 from relais_followup.settings import FollowupSettings
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
+from relais_shared.signin.wiring import LOCAL_ISSUER
 from tests.support import running_app
 
 
@@ -30,8 +31,9 @@ async def followup(followup_settings):
 
 def token(settings: FollowupSettings, *, sub="agent-1", alias="Agent 1", force="GN", departments=("35",),
           roles=("followup",), orange=True) -> dict[str, str]:
-    """Authorization header of an operator of the given scope."""
+    """Authorization header of an operator of the given scope, signed with the local development key (accepted in
+    tests beside the provider's, so API calls work whether or not a provider is configured)."""
     who = Operator(sub=sub, alias=alias, force=force, departments=tuple(departments), roles=frozenset(roles),
                    orange_clearance=orange)
-    signed = mint_token(Path(settings.keys_dir), who, issuer=settings.oidc_issuer, audience=settings.oidc_audience)
+    signed = mint_token(Path(settings.keys_dir), who, issuer=LOCAL_ISSUER, audience=settings.oidc_audience)
     return {"Authorization": f"Bearer {signed}"}

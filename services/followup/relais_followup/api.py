@@ -17,7 +17,8 @@ from relais_shared import audit, operators
 from relais_shared.identity import Operator
 
 router = APIRouter(prefix="/v1", tags=["follow-up"])
-CELL = operators.require("followup", "supervisor")
+CELL_ROLES = ("followup", "supervisor")  # the page asks for the same (pages.py)
+CELL = operators.require(*CELL_ROLES)
 LOST = "Your claim on this entry has ended (lease expired or closed): claim it again. / Votre prise en charge " \
        "a expiré : reprenez la fiche."
 UNKNOWN_DEPARTMENT = ("Unknown department: give its code, like 35, 2A or 974.",

@@ -1,11 +1,12 @@
-"""The cell page's words, French first; the page's script reads the same table (no text in the script)."""
+"""The cell page's words, French first, over the console kit's (header, sign-out, session banner); the page's
+script reads the same table (no text in the script)."""
 
 TEXTS = {
     "fr": {
-        "title": "Cellule de suivi — rappels 24 à 48 h", "other_lang": "English", "other_href": "/cell/en",
-        "login": "Connexion", "token": "Jeton opérateur", "sign_in": "Se connecter", "sign_out": "Se déconnecter",
-        "token_help": "Collez le jeton fourni par votre identité d'opérateur. Il reste dans cet onglet uniquement.",
-        "department": "Département", "list": "Liste du département", "refresh": "Actualiser",
+        "title": "Cellule de suivi — rappels 24 à 48 h",
+        "department": "Département", "show_list": "Afficher la liste",
+        "department_help": "Code du département, comme 35, 2A ou 974.",
+        "list": "Liste du département", "refresh": "Actualiser",
         "claim_next": "Prendre la fiche suivante", "nothing": "Aucune fiche à prendre pour le moment.",
         "case": "Dossier", "risk": "Risque", "window": "Fenêtre de rappel", "attempts": "Tentatives",
         "state": "État", "overdue": "En retard", "due": "À rappeler", "upcoming": "À venir",
@@ -19,18 +20,17 @@ TEXTS = {
         "release": "Rendre la fiche", "not_safe_now": "Hors heures sûres : ne pas appeler maintenant.",
         "yes": "oui", "no": "non", "saved": "Enregistré.", "closed": "Fiche clôturée.",
         "attempt_saved": "Tentative enregistrée.", "patrol": "Une patrouille a été demandée (vérification).",
-        "lost": "Votre réservation a expiré : reprenez une fiche.", "error": "Erreur",
-        "signed_in_as": "Connecté·e :", "bad_token": "Ce jeton n'est pas lisible.",
+        "lost": "Votre réservation a expiré : reprenez une fiche.", "error_detail": "Erreur : {detail}",
         "risk_standard": "standard", "risk_high": "élevé", "risk_severe": "grave",
         "channel_phone": "téléphone", "channel_sms": "SMS", "channel_trusted_person": "personne de confiance",
         "source": "Origine", "source_intervention": "intervention", "source_report": "signalement",
         "source_manual": "saisie manuelle", "source_import": "import",
     },
     "en": {
-        "title": "Follow-up cell — 24 to 48 h call-backs", "other_lang": "Français", "other_href": "/cell",
-        "login": "Sign in", "token": "Operator token", "sign_in": "Sign in", "sign_out": "Sign out",
-        "token_help": "Paste the token from your operator identity. It stays in this tab only.",
-        "department": "Department", "list": "List of department", "refresh": "Refresh",
+        "title": "Follow-up cell — 24 to 48 h call-backs",
+        "department": "Department", "show_list": "Show the list",
+        "department_help": "The department's code, like 35, 2A or 974.",
+        "list": "List of department", "refresh": "Refresh",
         "claim_next": "Take the next entry", "nothing": "No entry to take right now.",
         "case": "Case", "risk": "Risk", "window": "Call-back window", "attempts": "Attempts",
         "state": "State", "overdue": "Overdue", "due": "Due", "upcoming": "Upcoming",
@@ -44,8 +44,7 @@ TEXTS = {
         "release": "Give the entry back", "not_safe_now": "Outside safe hours: do not call now.",
         "yes": "yes", "no": "no", "saved": "Saved.", "closed": "Entry closed.",
         "attempt_saved": "Attempt recorded.", "patrol": "A patrol was requested (welfare check).",
-        "lost": "Your reservation expired: take an entry again.", "error": "Error",
-        "signed_in_as": "Signed in:", "bad_token": "This token cannot be read.",
+        "lost": "Your reservation expired: take an entry again.", "error_detail": "Error: {detail}",
         "risk_standard": "standard", "risk_high": "high", "risk_severe": "severe",
         "channel_phone": "phone", "channel_sms": "text message", "channel_trusted_person": "trusted person",
         "source": "Origin", "source_intervention": "intervention", "source_report": "report",

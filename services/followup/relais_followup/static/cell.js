@@ -1,58 +1,30 @@
-// The follow-up cell's page: the token stays in this tab (sessionStorage), never in a cookie.
+// The follow-up cell's page. The session cookie signs every call in (RelaisKit.api): this script never holds a
+// token. Its words come from the page's #texts block, through the kit.
 "use strict";
 (function () {
-  const T = JSON.parse(document.getElementById("texts").textContent);
-  const lang = document.documentElement.lang;
-  const $ = (id) => document.getElementById(id);
-  const state = { token: null, department: null, claim: null, entryId: null, heartbeat: null };
+  const K = window.RelaisKit;
+  const T = K.texts;
+  const $ = K.$;
+  const state = { department: null, claim: null, entryId: null, heartbeat: null };
 
-  function say(text, isError) {
-    const status = $("status");
-    status.textContent = text;
-    status.className = isError ? "error" : "";
-  }
+  function failed(error) { K.notice(K.fmt(T.error_detail, { detail: error.message })); }
 
-  async function api(method, path, body) {
-    const response = await fetch(path, {
-      method, headers: { "Authorization": "Bearer " + state.token, "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store", credentials: "omit",
-    });
-    const data = await response.json().catch(() => ({}));
-    if (response.status === 401) { signOut(); }
-    if (!response.ok) {
-      const detail = Array.isArray(data.detail) ? data.detail.map((d) => lang === "fr" ? d.message_fr : d.message)
-        .join(" ") : (data.detail || response.status);
-      const error = new Error(String(detail));
-      error.status = response.status;
-      throw error;
-    }
-    return data;
-  }
-
-  function claims(token) {
-    const part = token.split(".")[1] || "";
-    return JSON.parse(atob(part.replace(/-/g, "+").replace(/_/g, "/")));
-  }
-
-  function cell(row, text) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    row.appendChild(td);
-  }
+  function cell(row, text) { row.appendChild(K.el("td", null, text)); }
 
   // Window times are shown in the victim's own zone (the offset the server gave); the lease in the agent's.
   function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : ""; }
-  function clock(iso) { return new Date(iso).toLocaleTimeString(lang); }
+  function clock(iso) { return new Date(iso).toLocaleTimeString(K.lang); }
 
   function stateOf(entry) { return entry.overdue ? T.overdue : (entry.due ? T.due : T.upcoming); }
 
+  function listPath(suffix) { return "/v1/departments/" + encodeURIComponent(state.department) + suffix; }
+
   async function loadList() {
-    const data = await api("GET", "/v1/departments/" + encodeURIComponent(state.department) + "/entries");
+    const data = await K.api("GET", listPath("/entries"));
     const body = $("list").querySelector("tbody");
     body.replaceChildren();
     for (const entry of data.entries) {
-      const row = document.createElement("tr");
-      if (entry.overdue) row.className = "overdue";
+      const row = K.el("tr", entry.overdue ? "overdue" : null);
       cell(row, entry.case_reference);
       cell(row, T["risk_" + entry.risk_level]);
       cell(row, local(entry.window_start) + " → " + local(entry.window_end) + " (" + entry.time_zone + ")");
@@ -68,12 +40,9 @@
     list.replaceChildren();
     for (const [key, label, value] of rows) {
       if (value === null || value === undefined || value === "") continue;
-      const dt = document.createElement("dt");
-      const dd = document.createElement("dd");
-      dt.textContent = label;
-      dd.textContent = value;
+      const dd = K.el("dd", null, value);
       dd.id = list.id + "-" + key;
-      list.append(dt, dd);
+      list.append(K.el("dt", null, label), dd);
     }
   }
 
@@ -108,12 +77,13 @@
     }
   }
 
+  // The claim is a lease: renewed three times per lease so one slow answer does not lose the entry.
   function startHeartbeat(leaseUntil) {
     clearInterval(state.heartbeat);
     const seconds = Math.max(1, (Date.parse(leaseUntil) - Date.now()) / 1000);
     state.heartbeat = setInterval(async () => {
       try {
-        const data = await api("POST", "/v1/entries/" + state.entryId + "/heartbeat", { claim_id: state.claim });
+        const data = await K.api("POST", "/v1/entries/" + state.entryId + "/heartbeat", { claim_id: state.claim });
         $("lease").textContent = clock(data.lease_until);
       } catch (error) { lost(error); }
     }, Math.max(500, seconds * 1000 / 3));
@@ -122,9 +92,9 @@
   function lost(error) {
     if (error.status === 409 || error.status === 404) {
       finishEntry();
-      say(T.lost, true);
+      K.notice(T.lost);
     } else {
-      say(T.error + " : " + error.message, true);
+      failed(error);
     }
   }
 
@@ -137,19 +107,19 @@
 
   async function claimNext() {
     try {
-      const data = await api("POST", "/v1/departments/" + encodeURIComponent(state.department) + "/claim-next");
-      if (!data.claimed) { say(T.nothing); return; }
+      const data = await K.api("POST", listPath("/claim-next"));
+      if (!data.claimed) { K.notice(T.nothing); return; }
       showEntry(data.entry, data.claimed);
-      say("");
+      K.notice("");
       await loadList();
-    } catch (error) { say(T.error + " : " + error.message, true); }
+    } catch (error) { failed(error); }
   }
 
   async function recordAttempt(outcome) {
     try {
-      const data = await api("POST", "/v1/entries/" + state.entryId + "/attempts",
+      const data = await K.api("POST", "/v1/entries/" + state.entryId + "/attempts",
         { claim_id: state.claim, outcome });
-      say(T.attempt_saved + (data.welfare_check_raised ? " " + T.patrol : ""));
+      K.notice(T.attempt_saved + (data.welfare_check_raised ? " " + T.patrol : ""));
       await loadList();
     } catch (error) { lost(error); }
   }
@@ -159,98 +129,74 @@
     const answers = {};
     for (const input of $("questions").querySelectorAll("input[type=radio]:checked")) answers[input.name] = input.value;
     try {
-      const data = await api("PUT", "/v1/entries/" + state.entryId + "/answers", { claim_id: state.claim, answers });
-      say(T.saved + (data.unsafe_answer_raised ? " " + T.patrol : ""));
+      const data = await K.api("PUT", "/v1/entries/" + state.entryId + "/answers", { claim_id: state.claim, answers });
+      K.notice(T.saved + (data.unsafe_answer_raised ? " " + T.patrol : ""));
     } catch (error) { lost(error); }
   }
 
   async function closeEntry(event) {
     event.preventDefault();
     try {
-      await api("POST", "/v1/entries/" + state.entryId + "/close", { claim_id: state.claim, outcome: $("outcome").value });
+      await K.api("POST", "/v1/entries/" + state.entryId + "/close", { claim_id: state.claim, outcome: $("outcome").value });
       finishEntry();
-      say(T.closed);
+      K.notice(T.closed);
       await loadList();
     } catch (error) { lost(error); }
   }
 
   async function release() {
     try {
-      await api("POST", "/v1/entries/" + state.entryId + "/release", { claim_id: state.claim });
+      await K.api("POST", "/v1/entries/" + state.entryId + "/release", { claim_id: state.claim });
       finishEntry();
       await loadList();
     } catch (error) { lost(error); }
   }
 
   async function loadQuestionnaire() {
-    const data = await api("GET", "/v1/questionnaire?lang=" + lang);
+    const data = await K.api("GET", "/v1/questionnaire?lang=" + K.lang);
     const holder = $("questions");
     holder.replaceChildren();
     for (const question of data.questions) {
-      const fieldset = document.createElement("fieldset");
-      const legend = document.createElement("legend");
-      legend.textContent = question.text;
-      fieldset.appendChild(legend);
+      const fieldset = K.el("fieldset");
+      fieldset.appendChild(K.el("legend", null, question.text));
       for (const option of question.options) {
         const id = "q-" + question.id + "-" + option.value;
-        const input = Object.assign(document.createElement("input"),
-          { type: "radio", name: question.id, value: option.value, id });
-        const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: option.label });
+        const input = Object.assign(K.el("input"), { type: "radio", name: question.id, value: option.value, id });
+        const label = Object.assign(K.el("label", null, option.label), { htmlFor: id });
         fieldset.append(input, label);
       }
       holder.appendChild(fieldset);
     }
-    $("outcome").replaceChildren(...data.close_outcomes.map((code) =>
-      Object.assign(document.createElement("option"), { value: code, textContent: T["outcome_" + code] || code })));
+    K.fillSelect($("outcome"), data.close_outcomes.map((code) => [code, T["outcome_" + code] || code]));
   }
 
-  async function signIn(event) {
+  // Open the chosen department's list (an entry held in another list is given up only by closing or releasing).
+  async function openDepartment(event) {
     if (event) event.preventDefault();
-    const token = (state.token || $("token").value).trim();
-    let who;
-    try { who = claims(token); } catch (_) { say(T.bad_token, true); return; }
-    state.token = token;
-    state.department = state.department || $("login-department").value.trim().toUpperCase();
+    const chosen = $("department-choice").value.trim().toUpperCase();
+    if (!chosen) return;
+    state.department = chosen;
+    $("department").textContent = chosen;
     try {
-      await loadQuestionnaire();
       await loadList();
-    } catch (error) { say(T.error + " : " + error.message, true); return; }
-    sessionStorage.setItem("relais.followup.token", token);
-    sessionStorage.setItem("relais.followup.department", state.department);
-    $("token").value = "";
-    $("who").textContent = who.relais_alias + " (" + who.relais_force + ")";
-    $("department").textContent = state.department;
-    $("login").hidden = true;
-    $("work").hidden = false;
-    say("");
-  }
-
-  function signOut() {
-    finishEntry();
-    sessionStorage.clear();
-    state.token = null;
-    state.department = null;
-    $("work").hidden = true;
-    $("login").hidden = false;
+      $("claim-next").disabled = $("refresh").disabled = false;
+      K.notice("");
+    } catch (error) { failed(error); }
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    $("login-form").addEventListener("submit", signIn);
-    $("sign-out").addEventListener("click", signOut);
+    $("department-form").addEventListener("submit", openDepartment);
+    $("department-choice").addEventListener("change", openDepartment);
     $("claim-next").addEventListener("click", claimNext);
-    $("refresh").addEventListener("click", () => loadList().catch((e) => say(T.error + " : " + e.message, true)));
+    $("refresh").addEventListener("click", () => loadList().catch(failed));
     $("questionnaire").addEventListener("submit", saveAnswers);
     $("close-form").addEventListener("submit", closeEntry);
     $("release").addEventListener("click", release);
     for (const button of $("attempt-buttons").querySelectorAll("button")) {
       button.addEventListener("click", () => recordAttempt(button.dataset.outcome));
     }
-    $("entry-title").tabIndex = -1;
-    const saved = sessionStorage.getItem("relais.followup.token");
-    if (saved) {
-      state.token = saved;
-      state.department = sessionStorage.getItem("relais.followup.department");
-      signIn();
-    }
+    // The session is over: no more lease renewals; the kit's banner offers to sign in again.
+    document.addEventListener("relais:signed-out", () => clearInterval(state.heartbeat));
+    loadQuestionnaire().then(() => openDepartment()).catch(failed);
   });
 })();
