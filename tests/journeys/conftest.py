@@ -19,6 +19,7 @@ from relais_cli.services import SERVICES
 from tests.browser.conftest import PHONE, NeutralPage, launch_chromium
 from tests.e2e.conftest import start_platform
 from tests.journeys import cuts
+from tests.journeys.people import provider_accounts
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.browser]
 HOOK = os.path.join(os.path.dirname(__file__), "cut_hook")
@@ -53,7 +54,7 @@ def platform(isolated_module, exit_url, callable_at_once):
              "RELAIS_FOLLOWUP_RULES_PATH": callable_at_once}
     if cuts.requested():
         extra["PYTHONPATH"] = os.pathsep.join(filter(None, [HOOK, os.environ.get("PYTHONPATH")]))
-    running = start_platform(isolated_module, extra_env=extra)
+    running = start_platform(isolated_module, extra_env=extra, provider_operators=provider_accounts())
     try:
         running.wait_ready(SERVICES)
         yield running

@@ -1,4 +1,5 @@
-"""The people of a case as the platform knows them: operators with signed tokens, and small HTTP helpers."""
+"""The people of a case as the platform knows them: operators at the provider (consoles) or with signed tokens
+(API calls), and small HTTP helpers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
 from relais_shared.settings import RelaisSettings
+from tests.signin import sign_in_sync
 
 PHONE_NUMBER = "06 12 34 56 78"
 
@@ -64,12 +66,23 @@ def eventually(probe, timeout: float = 30, interval: float = 0.3):
     raise AssertionError(f"not within {timeout}s; last answer: {last!r}")
 
 
-def sign_in(page, token_value: str, department: str | None = None) -> None:
-    """Today's consoles take a pasted token (issue 15 replaces this with the provider's sign-in page)."""
-    page.locator("#token").fill(token_value)
-    if department is not None:
-        page.locator("#login-department").fill(department)
-    page.locator("#token").evaluate("el => el.form.requestSubmit()")
+def sign_in(page, platform, url: str, person: dict) -> None:
+    """Sign in at a console through the platform's provider, as `person`.
+
+    The desk's browser may still be signed in at the provider as someone else (single sign-on): sign out
+    there first, as a colleague taking over the desk would."""
+    page.goto(platform.provider.issuer + "/?logout=1")
+    sign_in_sync(page, url, person["sub"])
+
+
+def provider_accounts() -> list:
+    """The people of the journeys as accounts at the platform's provider (beside its demo operators)."""
+    from relais_cli.provider import DEMO_OPERATORS, DemoOperator
+
+    people = [DISPATCHER_GN_35, CELL_GN_35, CELL_GN_2A, TRIAGE, CHAT_PN_91, CHAT_PN_35_UNCLEARED, CHAT_GN_35,
+              UNIT_GN_35, CHAT_PN_35]
+    return [*DEMO_OPERATORS, *(DemoOperator(p["sub"], p["alias"], p["force"], p["departments"], p["roles"],
+                                            orange=p.get("orange", True)) for p in people)]
 
 
 def contains_anywhere(value, needle: str) -> bool:

@@ -21,7 +21,6 @@ from tests.journeys.people import (
     Api,
     eventually,
     sign_in,
-    token,
 )
 from tests.journeys.victim import chat_from_come_back, come_back
 
@@ -42,8 +41,7 @@ def test_j1_danger_now_reaches_the_dispatcher_then_one_call_back(platform, desk)
     incident = eventually(lambda: next((i for i in dispatch.get("/v1/incidents").json()["incidents"]
                                         if i["report_id"] == CASE["report_id"]), None))
     assert (incident["force"], incident["department"], incident["jurisdiction_resolved"]) == ("GN", "35", True)
-    desk.goto(platform.url("escalation") + "/console")
-    sign_in(desk, dispatch.token)
+    sign_in(desk, platform, platform.url("escalation") + "/console", DISPATCHER_GN_35)
     card = desk.locator(f"li.incident[data-incident='{incident['id']}']")
     card.wait_for(timeout=15_000)
     card.get_by_role("button", name="Prendre en compte").click()
@@ -69,8 +67,7 @@ def test_j1_danger_now_reaches_the_dispatcher_then_one_call_back(platform, desk)
     assert PHONE_NUMBER not in str(listed)  # the list never shows a number; only the agent holding the entry
 
     # The agent claims her, sees her number, calls, answers the questionnaire and closes.
-    desk.goto(platform.url("followup") + "/cell")
-    sign_in(desk, token(**CELL_GN_35), department="35")
+    sign_in(desk, platform, platform.url("followup") + "/cell", CELL_GN_35)
     desk.locator("#claim-next").click()
     desk.locator("#contact-phone").get_by_text(PHONE_NUMBER).wait_for(timeout=10_000)
     desk.locator("#attempt-buttons button[data-outcome=reached]").click()

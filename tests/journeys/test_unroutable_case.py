@@ -21,8 +21,7 @@ def test_j3_national_triage_assigns_an_unroutable_report_and_the_cell_calls_her(
 
     triage = Api(platform.url("routing"), TRIAGE)
     eventually(lambda: any(r["report_id"] == report_id for r in triage.get("/v1/triage/reports").json()["reports"]))
-    desk.goto(platform.url("routing") + "/triage")
-    sign_in(desk, triage.token)
+    sign_in(desk, platform, platform.url("routing") + "/triage", TRIAGE)
     form = desk.locator(f"form.assign-form[data-report-id='{report_id}']")
     form.wait_for(timeout=15_000)
     form.locator("select[name=force]").select_option("GN")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.journeys.people import sign_in, token
+from tests.journeys.people import sign_in
 
 
 def come_back(platform, phone, receipt: str) -> None:
@@ -49,8 +49,7 @@ class ChatOfficer:
         self.sign_in()
 
     def sign_in(self) -> None:
-        self.page.goto(self.platform.url("chat") + "/console")
-        sign_in(self.page, token(**self.person))
+        sign_in(self.page, self.platform, self.platform.url("chat") + "/console", self.person)
         self.page.locator("#queue").wait_for(timeout=15_000)
 
     def waiting(self, level: str | None = None):
