@@ -77,3 +77,13 @@ def sign_in_sync(page, url: str, login: str, password: str = DEMO_PASSWORD, *, c
 
 def _back_on(now: str, url: str) -> bool:
     return now.split("?")[0].rstrip("/") == url.split("?")[0].rstrip("/")
+
+
+async def session_cookie(app, operator) -> dict[str, str]:
+    """A Cookie header naming a console session opened in an in-process app's own store, as /auth/callback
+    opens one after the provider (for HTTP-level page tests; browser tests go through the provider)."""
+    from relais_shared.signin.provider import Tokens
+
+    gate = app.state.operator_gate
+    cookie, _ = await gate.store.create(operator, Tokens("unused", None, None, 3600), hours=1)
+    return {"Cookie": f"{gate.cookie_name}={cookie}"}

@@ -11,6 +11,7 @@ from relais_shared import audit
 from relais_shared.identity import Operator
 from relais_shared.operators import require
 
+AUDIT_ROLES = ("auditor",)  # the audit page (console_kit/audit_page.py) asks for the same roles
 
 def audit_router() -> APIRouter:
     router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -23,7 +24,7 @@ def audit_router() -> APIRouter:
         return found
 
     @router.get("", summary="Audit rows, newest first")
-    async def audit_json(request: Request, who: Operator = require("auditor"),
+    async def audit_json(request: Request, who: Operator = require(*AUDIT_ROLES),
                          actor_sub: str | None = Query(None, max_length=128),
                          object_type: str | None = Query(None, max_length=64),
                          object_id: str | None = Query(None, max_length=128), since: datetime | None = None,
@@ -33,7 +34,7 @@ def audit_router() -> APIRouter:
         return [{**r, "at": r["at"].isoformat()} for r in await rows(request, who, filters)]
 
     @router.get(".csv", summary="The same rows as CSV", response_class=Response)
-    async def audit_csv(request: Request, who: Operator = require("auditor"),
+    async def audit_csv(request: Request, who: Operator = require(*AUDIT_ROLES),
                         since: datetime | None = None, until: datetime | None = None,
                         limit: int = Query(10_000, ge=1, le=100_000)) -> Response:
         found = await rows(request, who, dict(since=since, until=until, limit=limit))

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from relais_shared.audit_api import audit_router
-from relais_shared.console_kit import install_kit
+from relais_shared.console_kit import audit_page, install_kit
 from relais_shared.input_guard import InputGuard, out_of_range
 from relais_shared.metrics import HTTP_REQUESTS, HTTP_SECONDS, metrics_endpoint
 from relais_shared.notrace import NoTraceHeaders
@@ -137,6 +137,7 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.include_router(health_router())
     app.include_router(audit_router())
+    app.include_router(audit_page.router)  # /audit: the same log as a page for auditors
     app.include_router(signin_router)
     install_kit(app)
     for router in routers:

@@ -11,6 +11,7 @@ from relais_routing.settings import RoutingSettings
 from relais_shared import contracts, outbox
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
+from tests.signin import session_cookie as open_session
 
 
 @pytest.fixture
@@ -27,6 +28,14 @@ def token(settings: RoutingSettings, *, sub="triage-1", alias="Major Lefèvre", 
     who = Operator(sub=sub, alias=alias, force=force, departments=tuple(departments), roles=frozenset(roles))
     signed = mint_token(Path(settings.keys_dir), who, issuer=settings.oidc_issuer, audience=settings.oidc_audience)
     return {"Authorization": f"Bearer {signed}"}
+
+
+async def session_cookie(app, *, sub="triage-1", alias="Major Lefèvre", force="PN", departments=("*",),
+                         roles=("triage_operator",)) -> dict[str, str]:
+    """A Cookie header naming a console session opened in the service's own store, as /auth/callback opens one
+    after the provider (the browser tests go through the provider itself)."""
+    who = Operator(sub=sub, alias=alias, force=force, departments=tuple(departments), roles=frozenset(roles))
+    return await open_session(app, who)
 
 
 async def receive(app, postal_code: str, insee: str | None = None, *, report_id: uuid.UUID | None = None,

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from relais_routing.app import create_app
-from tests.routing.conftest import erase, receive, token
+from tests.routing.conftest import erase, receive, session_cookie, token
 from tests.support import EventTap, running_app, wait_until
 
 pytestmark = pytest.mark.integration
@@ -138,15 +138,55 @@ async def test_an_erased_report_leaves_triage_and_never_comes_back(routing):
 
 
 async def test_the_triage_page_is_french_first_with_english_and_leaves_no_trace(routing):
-    _, client, _ = routing
-    french = await client.get("/triage")
+    app, client, _ = routing
+    away = await client.get("/triage")
+    assert away.status_code == 303 and away.headers["location"] == "/auth/login?next=%2Ftriage&lang=fr"
+    signed_in = await session_cookie(app)
+    french = await client.get("/triage", headers=signed_in)
     assert french.status_code == 200 and '<html lang="fr">' in french.text
     assert "Tri national" in french.text and 'href="/triage?lang=en"' in french.text
+    assert "Major Lefèvre (PN)" in french.text and "/kit/console-kit.js" in french.text
     assert '"code": "2A", "name": "Corse-du-Sud"' in french.text
+    assert "token" not in french.text.lower() and "jeton" not in french.text.lower()  # the cookie signs in
     assert french.headers["cache-control"] == "no-store" and "set-cookie" not in french.headers
     assert "script-src 'self'" in french.headers["content-security-policy"]
-    english = await client.get("/triage", params={"lang": "en"})
+    english = await client.get("/triage", params={"lang": "en"}, headers=signed_in)
     assert '<html lang="en">' in english.text and "National triage" in english.text
     script = await client.get("/triage/static/triage.js")
     assert script.status_code == 200 and "innerHTML" not in script.text
+    for gone in ("Authorization", "sessionStorage", "localStorage", "credentials"):
+        assert gone not in script.text
     assert (await client.get("/triage/static/triage.css")).status_code == 200
+
+
+async def test_the_triage_page_names_the_role_an_account_lacks(routing):
+    app, client, _ = routing
+    auditor = await session_cookie(app, sub="auditrice", alias="Auditrice", roles=("auditor",))
+    refused = await client.get("/triage", headers=auditor)
+    assert refused.status_code == 403 and "agent d&#39;orientation" in refused.text and "auditeur" in refused.text
+    english = await client.get("/triage", params={"lang": "en"}, headers=auditor)
+    assert english.status_code == 403 and "triage operator" in english.text
+
+
+async def test_the_audit_page_is_for_auditors_french_first(routing):
+    app, client, _ = routing
+    away = await client.get("/audit")
+    assert away.status_code == 303 and away.headers["location"] == "/auth/login?next=%2Faudit&lang=fr"
+    auditor = await session_cookie(app, sub="auditrice", alias="Auditrice", force="GN", roles=("auditor",))
+    french = await client.get("/audit", headers=auditor)
+    assert french.status_code == 200 and "Journal d&#39;audit — routing" in french.text
+    assert 'id="audit-filters"' in french.text and "/kit/audit.js" in french.text and "jeton" not in french.text
+    english = await client.get("/audit", params={"lang": "en"}, headers=auditor)
+    assert english.status_code == 200 and "Audit log — routing" in english.text
+    triage_operator = await session_cookie(app)
+    refused = await client.get("/audit", headers=triage_operator)
+    assert refused.status_code == 403 and "auditeur" in refused.text
+    script = await client.get("/kit/audit.js")
+    assert script.status_code == 200 and "RelaisKit" in script.text
+    for gone in ("innerHTML", "Authorization", "sessionStorage", "localStorage"):
+        assert gone not in script.text
+    # The page's calls carry the session cookie: the JSON endpoint answers, and records the reading.
+    entries = (await client.get("/v1/audit", headers=auditor)).json()
+    assert entries == [] or all("action" in e for e in entries)
+    read = await app.state.runtime.pool.fetchval("SELECT actor_sub FROM audit_log WHERE action = 'audit.read'")
+    assert read == "auditrice"

@@ -17,7 +17,8 @@ from relais_shared.identity import NATIONAL, Operator
 from relais_shared.operators import require
 
 router = APIRouter(prefix="/v1/triage", tags=["triage"])
-TRIAGE = require("triage_operator")
+TRIAGE_ROLES = ("triage_operator",)  # the triage page asks for the same roles
+TRIAGE = require(*TRIAGE_ROLES)
 GONE = ("No report to assign with this id: it was already assigned or erased.",
         "Aucun signalement à attribuer avec cet identifiant : il a déjà été attribué ou effacé.")
 # Messages for the assignment form's fields when they are missing or not one of the choices.

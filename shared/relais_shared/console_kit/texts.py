@@ -57,3 +57,27 @@ KIT = {
         },
     },
 }
+
+# The audit page every service serves at /audit (audit_page.py, static/audit.js).
+AUDIT = {
+    "fr": {
+        "title": "Journal d'audit", "intro": "Qui a lu ou modifié quoi, quand et pourquoi, sur ce service. "
+        "Chaque consultation de ce journal y est elle-même inscrite.",
+        "filters": "Filtrer", "actor_sub": "Identifiant de l'opérateur", "object_type": "Type d'objet",
+        "object_id": "Identifiant de l'objet", "since": "Depuis", "until": "Jusqu'à", "limit": "Nombre maximal",
+        "search": "Afficher", "csv": "Télécharger en CSV (période choisie)", "entries": "Entrées",
+        "count": "{n} entrée(s), les plus récentes d'abord", "empty": "Aucune entrée ne correspond.",
+        "at": "Date", "operator": "Opérateur", "sub": "Identifiant", "roles": "Rôles", "action": "Action",
+        "object": "Objet", "reason": "Motif", "details": "Détails", "loading": "Chargement…",
+    },
+    "en": {
+        "title": "Audit log", "intro": "Who read or changed what, when and why, on this service. Every reading "
+        "of this log is itself recorded in it.",
+        "filters": "Filter", "actor_sub": "Operator identifier", "object_type": "Object type",
+        "object_id": "Object identifier", "since": "From", "until": "Until", "limit": "At most",
+        "search": "Show", "csv": "Download as CSV (chosen period)", "entries": "Entries",
+        "count": "{n} entry(ies), newest first", "empty": "No entry matches.",
+        "at": "Date", "operator": "Operator", "sub": "Identifier", "roles": "Roles", "action": "Action",
+        "object": "Object", "reason": "Reason", "details": "Details", "loading": "Loading…",
+    },
+}

@@ -1,46 +1,13 @@
-// National triage: the token stays in this tab's memory only (never a cookie, never storage, never a URL).
+// National triage: the list and the assignments go through RelaisKit.api, signed in by the session cookie.
 "use strict";
 (function () {
-  const T = JSON.parse(document.getElementById("texts").textContent);
-  const DEPARTMENTS = JSON.parse(document.getElementById("departments").textContent);
-  const lang = document.documentElement.lang;
-  const $ = (id) => document.getElementById(id);
+  const K = window.RelaisKit, T = K.texts, $ = K.$, el = K.el, fmt = K.fmt;
+  const DEPARTMENTS = JSON.parse($("departments").textContent);
   const REFRESH_MS = 60000;
-  let token = null, timer = null;
 
   function say(text, isError) {
-    $("status").textContent = text;
+    $("status").textContent = text || "";
     $("status").className = isError ? "error" : "";
-  }
-  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, (_, k) => v[k]); }
-
-  function message(data, status) {
-    const d = data.detail;
-    if (Array.isArray(d)) return d.map((x) => lang === "fr" ? x.message_fr : x.message).join(" ");
-    if (d && typeof d === "object") return lang === "fr" ? d.message_fr : d.message;
-    return d ? String(d) : T.error + " " + status;
-  }
-
-  async function api(method, path, body) {
-    const response = await fetch(path, {
-      method, headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store", credentials: "omit",
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(message(data, response.status));
-      error.status = response.status;
-      throw error;
-    }
-    return data;
-  }
-
-  function alias(raw) {
-    try {
-      const part = raw.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
-      return JSON.parse(new TextDecoder().decode(bytes)).relais_alias || "";
-    } catch (e) { return ""; }
   }
 
   function age(seconds) {
@@ -50,12 +17,6 @@
     return fmt(T.minutes, { n: m });
   }
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
   function cell(row, text, cls) { row.appendChild(el("td", cls, text)); }
 
   function select(id, name, label, pairs, chosen) {
@@ -64,14 +25,7 @@
     l.htmlFor = id;
     const s = el("select");
     s.id = id; s.name = name; s.required = true;
-    const none = el("option", "", T.choose);
-    none.value = "";
-    s.appendChild(none);
-    for (const [value, text] of pairs) {
-      const o = el("option", "", text);
-      o.value = value;
-      s.appendChild(o);
-    }
+    K.fillSelect(s, [["", T.choose]].concat(pairs));
     s.value = chosen || "";
     wrap.append(l, s);
     return wrap;
@@ -125,53 +79,28 @@
 
   async function load() {
     try {
-      const data = await api("GET", "/v1/triage/reports");
-      $("login").hidden = true;
-      $("work").hidden = false;
-      render(data.reports);
-    } catch (error) { refused(error); }
-  }
-
-  function refused(error) {
-    if (error.status === 401 || error.status === 403) {
-      signOut();
-      $("login-error").textContent = error.status === 401 ? T.bad_token : error.message;
-      $("login-error").hidden = false;
-    } else say(error.message, true);
+      render((await K.api("GET", "/v1/triage/reports")).reports);
+    } catch (error) {
+      if (error.status !== 401) say(error.message, true);  // a 401 is the kit's banner: sign in again
+    }
   }
 
   async function assign(form, id) {
     const body = { force: form.force.value, department: form.department.value };
     form.querySelector("button.assign").disabled = true;
     try {
-      const done = await api("POST", "/v1/triage/reports/" + encodeURIComponent(id) + "/assign", body);
+      const done = await K.api("POST", "/v1/triage/reports/" + encodeURIComponent(id) + "/assign", body);
       say(fmt(T.assigned, { force: T.forces[done.force] || done.force, department: done.department }));
       await load();
     } catch (error) {
       form.querySelector("button.assign").disabled = false;
-      if (error.status === 404) await load();
-      if (error.status === 401 || error.status === 403) refused(error); else say(error.message, true);
+      if (error.status !== 401) say(error.message, true);
+      if (error.status === 404) await load();  // already assigned or erased: show the list as it is now
     }
   }
 
-  function signOut() {
-    token = null;
-    clearInterval(timer);
-    $("work").hidden = true;
-    $("login").hidden = false;
-    $("reports").querySelector("tbody").replaceChildren();
-  }
-
-  $("login-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    token = $("token").value.trim();
-    $("token").value = "";
-    $("login-error").hidden = true;
-    $("who").textContent = alias(token);
-    await load();
-    clearInterval(timer);
-    if (token) timer = setInterval(load, REFRESH_MS);
-  });
+  const timer = setInterval(load, REFRESH_MS);
+  document.addEventListener("relais:signed-out", () => clearInterval(timer));
   $("refresh").addEventListener("click", () => { say(""); load(); });
-  $("sign-out").addEventListener("click", () => { signOut(); say(""); });
+  load();
 })();
