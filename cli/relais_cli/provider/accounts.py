@@ -37,7 +37,7 @@ DEMO_OPERATORS: tuple[DemoOperator, ...] = (
                  orange=True),
     DemoOperator("cellule.gn35", "Cellule Ille-et-Vilaine", "GN", ("35",), ("followup",),
                  "Maison de protection des familles 35", orange=True),
-    DemoOperator("brigade.liffre", "BTA Liffré", "GN", ("35",), ("followup",), "BTA Liffré"),
+    DemoOperator("brigade.liffre", "BTA Liffré", "GN", ("35",), ("chat_operator",), "BTA Liffré"),
     # National accounts cover every department: "*" is Relais' national scope.
     DemoOperator("triage.national", "Triage national", "PN", ("*",), ("triage_operator",), "Plateforme nationale",
                  orange=True),

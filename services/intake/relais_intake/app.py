@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from relais_intake import api, chat_link, come_back, handlers, pages, retention, talk, unit_api
+from relais_intake import api, chat_link, come_back, handlers, pages, retention, talk, unit_api, unit_page
 from relais_intake.security import SafetyMiddleware
 from relais_intake.service import Intake
 from relais_intake.settings import IntakeSettings
@@ -41,6 +41,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     pages.install(app)
     talk.install(app)
     come_back.install(app)
+    unit_page.install(app)
     secret = settings.secret_key.get_secret_value()
     app.state.report_limiter = RateLimiter(secret, settings.reports_per_hour, name="reports")
     app.state.receipt_limiter = RateLimiter(secret + "/receipts", settings.receipt_attempts_per_hour, name="receipts")
