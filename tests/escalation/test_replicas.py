@@ -242,7 +242,8 @@ async def _publish_when_up(replicas, event):
 
 
 async def _durable_tap(settings) -> str:
-    """A durable queue bound to dispatch.# that survives the broker's restart (removed with the namespace)."""
+    """A durable queue bound to dispatch.# that survives the broker's restart (removed with the namespace); bound
+    to operator.on_duty too, which stats takes on a whole platform: the console's duty events are routable."""
     name = f"{settings.namespace}.test-tap-{uuid.uuid4().hex[:6]}"
     connection = await aio_pika.connect(settings.amqp_url)
     async with connection:
@@ -250,6 +251,7 @@ async def _durable_tap(settings) -> str:
         exchange = await channel.declare_exchange(f"{settings.namespace}.events", "topic", durable=True)
         queue = await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
         await queue.bind(exchange, "dispatch.#")
+        await queue.bind(exchange, "operator.on_duty")
     return name
 
 

@@ -14,7 +14,7 @@ import structlog
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, Response
 
-from relais_escalation import staffing
+from relais_escalation import duty, staffing
 from relais_escalation.i18n import OUTCOMES, strings
 from relais_shared import audit, operators
 from relais_shared.console_kit import console_page, kit_templates
@@ -58,6 +58,7 @@ async def console_socket(socket: WebSocket):
     hub, pool, node = app.state.hub, app.state.runtime.pool, app.state.dispatch.node
     async with pool.acquire() as conn, conn.transaction():
         connection_id = await staffing.come_on_duty(conn, operator, node)
+        await duty.opened(conn, operator, connection_id, app.state.runtime.settings)
         await audit.record(conn, operator, "console.connect", "console", str(connection_id))
     console = None
     try:
@@ -72,14 +73,16 @@ async def console_socket(socket: WebSocket):
                 if isinstance(message, dict) and message.get("type") == "heartbeat":
                     async with pool.acquire() as conn:
                         await staffing.heartbeat(conn, connection_id)
+                        await duty.renew(conn, operator, app.state.runtime.settings)
     except (WebSocketDisconnect, RuntimeError, ValueError):
         pass
     finally:
         if console is not None:
             hub.leave(console)
         with contextlib.suppress(Exception):
-            async with pool.acquire() as conn:
+            async with pool.acquire() as conn, conn.transaction():
                 await staffing.go_off_duty(conn, connection_id)
+                await duty.closed(conn, operator, app.state.runtime.settings)
 
 
 async def _authenticate(socket: WebSocket, pace: SocketGuard) -> tuple[Lease | None, int | None]:

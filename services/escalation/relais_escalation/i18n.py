@@ -1,11 +1,10 @@
-"""The console's words, French first; the page and its script read the same table."""
+"""The console's words, French first; the page and its script read the same table, merged over the console kit's
+(who is signed in, sign-out, language switch, session banner)."""
 
 from __future__ import annotations
 
 FR = {
-    "title": "Relais — console de régie", "lang_switch": "English", "lang_other": "en",
-    "login_heading": "Connexion opérateur", "token_label": "Jeton d'opérateur (collez-le ici)",
-    "login": "Se connecter", "logout": "Se déconnecter", "connected_as": "Connecté·e :",
+    "title": "Relais — console de régie",
     "connecting": "Connexion…", "connected": "En ligne", "disconnected": "Hors ligne — reconnexion…",
     "incidents": "Incidents", "none": "Aucun incident en cours.",
     "alarm": "ALERTE : incident non pris en compte", "ack": "Prendre en compte", "details": "Détails",
@@ -15,7 +14,7 @@ FR = {
     "deadline": "Échéance", "step": "Échelon", "acknowledged_by": "Pris en compte par",
     "restricted": "Contenu orange : réservé aux opérateurs habilités.", "summary": "Résumé",
     "location": "Indication de lieu", "notes": "Notes", "unstaffed": "Centre sans personne de service :",
-    "sound_on": "Son activé", "error": "Erreur",
+    "sound_on": "Son activé", "sound_off": "Activer le son des alertes", "error": "Erreur",
     "target_centre_dispatchers": "Opérateurs du centre", "target_centre_supervisor": "Superviseur du centre",
     "target_national_supervision": "Supervision nationale",
     "outcome_intervention_carried_out": "Intervention effectuée",
@@ -43,9 +42,7 @@ FR = {
 }
 
 EN = {
-    "title": "Relais — dispatch console", "lang_switch": "Français", "lang_other": "fr",
-    "login_heading": "Operator sign-in", "token_label": "Operator token (paste it here)",
-    "login": "Sign in", "logout": "Sign out", "connected_as": "Signed in:",
+    "title": "Relais — dispatch console",
     "connecting": "Connecting…", "connected": "Online", "disconnected": "Offline — reconnecting…",
     "incidents": "Incidents", "none": "No incident in progress.",
     "alarm": "ALERT: incident not acknowledged", "ack": "Acknowledge", "details": "Details",
@@ -55,7 +52,7 @@ EN = {
     "deadline": "Deadline", "step": "Step", "acknowledged_by": "Acknowledged by",
     "restricted": "Orange content: cleared operators only.", "summary": "Summary",
     "location": "Location hint", "notes": "Notes", "unstaffed": "Centre with nobody on duty:",
-    "sound_on": "Sound on", "error": "Error",
+    "sound_on": "Sound on", "sound_off": "Turn on the alarm sound", "error": "Error",
     "target_centre_dispatchers": "Centre dispatchers", "target_centre_supervisor": "Centre supervisor",
     "target_national_supervision": "National supervision",
     "outcome_intervention_carried_out": "Intervention carried out",

@@ -35,3 +35,7 @@ class EscalationSettings(RelaisSettings):
     emergency_ceiling_department: int = _env("emergency_ceiling_department", 10, ge=1)
     emergency_ceiling_national: int = _env("emergency_ceiling_national", 60, ge=1)
     emergency_ceiling_window_seconds: float = _env("emergency_ceiling_window_seconds", 900.0, gt=0)
+    # Duty (operator.on_duty): a dispatcher with a console open counts as on duty for a lease this long, renewed
+    # by the console's heartbeats about this often; a replica that crashes stops renewing: she drops off at its end.
+    duty_lease_seconds: float = _env("duty_lease_seconds", 180.0, gt=0)
+    duty_renew_seconds: float = _env("duty_renew_seconds", 60.0, gt=0)

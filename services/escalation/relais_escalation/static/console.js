@@ -1,15 +1,21 @@
 "use strict";
-// Dispatch console: the token stays in sessionStorage (never in a URL); the server's feed is the truth.
+// Dispatch console on the console kit: the session cookie signs in the page, its fetches and its socket (no
+// token here); the server's feed is the truth, this script only draws it and sends the dispatcher's actions.
 (function () {
-  const T = JSON.parse(document.getElementById("strings").textContent);
-  const $ = (id) => document.getElementById(id);
-  const KEY = "relais.dispatch.token";
-  const state = { token: null, socket: null, seq: null, incidents: new Map(), selected: null, audio: null,
-                  retry: 500, beat: null, national: false, openBursts: new Set() };
+  const { texts: T, $, el, api, notice } = window.RelaisKit;
+  const HEARTBEAT_MS = 5000;  // on duty while the heartbeats come (the server's presence timeout is longer)
+  const state = { seq: null, incidents: new Map(), selected: null, audio: null, national: false,
+                  openBursts: new Set(), live: false, signedOut: false };
+
+  // Sound needs a gesture of the dispatcher first (browsers refuse it otherwise): the button, or any click.
+  function unlockSound() {
+    if (!state.audio) state.audio = new AudioContext();
+    state.audio.resume().then(() => { $("sound").textContent = T.sound_on; $("sound").disabled = true; });
+  }
 
   function beep() {
-    // WebAudio, no file: two short tones; the login click unlocked the audio context.
-    if (!state.audio) return;
+    // WebAudio, no file: two short tones.
+    if (!state.audio || state.audio.state !== "running") return;
     const now = state.audio.currentTime;
     [0, 0.25].forEach((offset) => {
       const osc = state.audio.createOscillator(), gain = state.audio.createGain();
@@ -20,22 +26,6 @@
   }
 
   function status(text) { $("status").textContent = text; }
-
-  async function call(path, body) {
-    const response = await fetch(path, { method: body === undefined ? "GET" : "POST", cache: "no-store",
-      headers: { "Authorization": "Bearer " + state.token, "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body) });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(typeof data.detail === "string" ? data.detail : T.error + " " + response.status);
-    return data;
-  }
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
 
   function time(iso) { return iso ? new Date(iso).toLocaleTimeString(document.documentElement.lang) : "—"; }
 
@@ -111,7 +101,7 @@
   }
 
   async function acknowledgeBurst(id) {
-    try { await call(`/v1/bursts/${id}/acknowledge`, {}); }
+    try { await api("POST", `/v1/bursts/${id}/acknowledge`, {}); }
     catch (e) { $("detail").hidden = false; $("detail-error").textContent = e.message; }
   }
 
@@ -178,107 +168,74 @@
 
   async function contact() {
     const box = $("contact");
-    try { showContact(await call(`/v1/incidents/${state.selected}/contact`)); }
+    try { showContact(await api("GET", `/v1/incidents/${state.selected}/contact`)); }
     catch (e) { box.replaceChildren(el("p", "error", e.message)); box.hidden = false; }
   }
 
   async function show(id) {
-    try { showDetail(await call(`/v1/incidents/${id}`)); $("detail").focus(); }
+    try { showDetail(await api("GET", `/v1/incidents/${id}`)); $("detail").focus(); }
     catch (e) { $("detail-error").textContent = e.message; }
   }
 
   async function act(id, action, body) {
-    try { showDetail(await call(`/v1/incidents/${id}/${action}`, body)); }
+    try { showDetail(await api("POST", `/v1/incidents/${id}/${action}`, body)); }
     catch (e) { $("detail").hidden = false; $("detail-error").textContent = e.message; }
   }
 
   async function refreshUnstaffed() {
     try {
-      const data = await call("/v1/centres/unstaffed");
+      const data = await api("GET", "/v1/centres/unstaffed");
       $("unstaffed").hidden = data.centres.length === 0;
       $("unstaffed").textContent = T.unstaffed + " " + data.centres.map((c) => c.centre).join(", ");
-    } catch (e) { /* the next refresh tries again */ }
+    } catch (e) { /* the next refresh tries again (a 401 shows the kit's banner) */ }
   }
 
-  function onMessage(event) {
-    const msg = JSON.parse(event.data);
-    if (msg.type === "hello") {
-      $("who").textContent = `${T.connected_as} ${msg.alias} (${msg.force} ${msg.departments.join(", ")})`;
-      state.national = msg.departments.includes("*");
-      $("who").hidden = false;
-    } else if (msg.type === "snapshot") {
+  const handlers = {
+    hello(msg) { state.national = msg.departments.includes("*"); },
+    snapshot(msg) {
       state.incidents = new Map(msg.incidents.map((inc) => [inc.id, inc]));
       state.seq = msg.seq;
+      state.live = true;
+      status(T.connected);
+      $("board").hidden = false;
       render();
+      refreshUnstaffed();
       if (msg.incidents.some(alerting)) beep();
-    } else if (msg.type === "incident") {
+    },
+    incident(msg) {
       state.incidents.set(msg.incident.id, { ...state.incidents.get(msg.incident.id), ...msg.incident });
       state.seq = Math.max(state.seq || 0, msg.seq);
       render();
       if (alerting(msg.incident)) beep();
-    } else if (msg.type === "centres_changed") {
-      refreshUnstaffed();
-    } else if (msg.type === "error") {
-      $("login-error").textContent = msg.message;
-    }
-  }
+    },
+    centres_changed() { refreshUnstaffed(); },
+    error(msg) { notice(msg.message); },
+  };
 
-  function connect() {
-    status(T.connecting);
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + "/v1/console/ws");
-    state.socket = socket;
-    socket.addEventListener("open", () => {
-      socket.send(JSON.stringify({ type: "auth", token: state.token, last_seq: state.seq }));
-      status(T.connected);
-      state.retry = 500;
-      state.beat = setInterval(() => socket.send(JSON.stringify({ type: "heartbeat" })), 5000);
-      refreshUnstaffed();
-    });
-    socket.addEventListener("message", onMessage);
-    socket.addEventListener("close", (event) => {
-      clearInterval(state.beat);
-      if (event.code === 4401 || event.code === 4403 || !state.token) { signOut(); return; }
-      status(T.disconnected);
-      setTimeout(connect, state.retry);
-      state.retry = Math.min(state.retry * 2, 5000);
-    });
-  }
-
-  function signIn(token) {
-    state.token = token;
-    sessionStorage.setItem(KEY, token);
-    $("login").hidden = true; $("board").hidden = false; $("logout").hidden = false;
-    connect();
-  }
-
-  function signOut() {
-    state.token = null;
-    sessionStorage.removeItem(KEY);
-    if (state.socket) state.socket.close();
-    $("login").hidden = false; $("board").hidden = true; $("detail").hidden = true; $("logout").hidden = true;
-    $("contact").replaceChildren(); $("contact").hidden = true;
-    $("who").hidden = true; $("alarm").hidden = true;
-    status("");
-  }
+  // The cookie signed the socket in at the handshake; the first frame only says where to resume the feed.
+  const feed = window.RelaisKit.socket("/v1/console/ws", {
+    hello: () => ({ type: "auth", last_seq: state.seq }),
+    handlers,
+    onClose: () => { state.live = false; if (!state.signedOut) status(T.disconnected); },
+  });
+  const beat = setInterval(() => feed.send({ type: "heartbeat" }), HEARTBEAT_MS);
+  const unstaffedRefresh = setInterval(() => { if (state.live) refreshUnstaffed(); }, 15000);
+  document.addEventListener("relais:signed-out", () => {
+    // Signed out: this console is no longer on duty and must not look as if its alarms were still live.
+    clearInterval(beat); clearInterval(unstaffedRefresh);
+    state.live = false; state.signedOut = true; status(""); $("alarm").hidden = true;
+  });
 
   function submit(id, handler) {
     $(id).addEventListener("submit", (event) => { event.preventDefault(); handler(); });
   }
 
-  submit("login-form", () => {
-    state.audio = state.audio || new AudioContext();
-    signIn($("token").value.trim());
-    $("token").value = "";
-  });
   submit("patrol-form", () => act(state.selected, "patrol", { unit: $("patrol").value }).then(() => { $("patrol").value = ""; }));
   submit("note-form", () => act(state.selected, "notes", { text: $("note").value }).then(() => { $("note").value = ""; }));
   submit("close-form", () => act(state.selected, "close", { outcome: $("outcome").value }));
   submit("jurisdiction-form", () => act(state.selected, "jurisdiction",
     { force: $("jurisdiction-force").value, department: $("jurisdiction-department").value.trim().toUpperCase() }));
   $("show-contact").addEventListener("click", contact);
-  $("logout").addEventListener("click", signOut);
-  setInterval(() => { if (state.token) refreshUnstaffed(); }, 15000);
-  const saved = sessionStorage.getItem(KEY);
-  if (saved) signIn(saved);
+  $("sound").addEventListener("click", unlockSound);
+  document.addEventListener("pointerdown", unlockSound, { once: true });
 }());
