@@ -38,7 +38,7 @@ STATS_EVENTS = (
     "report.received", "report.routed", "report.unroutable", "report.erased", "report.closed", "chat.session_started",
     "chat.session_claimed", "chat.session_closed", "dispatch.incident_opened", "dispatch.incident_acknowledged",
     "dispatch.incident_escalated", "dispatch.incident_closed", "followup.entry_created",
-    "followup.attempt_recorded", "followup.entry_overdue", "followup.entry_closed",
+    "followup.attempt_recorded", "followup.entry_overdue", "followup.entry_closed", "operator.on_duty",
 )
 GRANTS: dict[str, ServiceGrants] = {g.service: g for g in (
     ServiceGrants("intake", {"intake.routing-results": ("report.routed", "report.unroutable")},
@@ -47,10 +47,12 @@ GRANTS: dict[str, ServiceGrants] = {g.service: g for g in (
                   ("report.routed", "report.unroutable")),
     ServiceGrants("chat", {"chat.erasures": ("report.erased",)},
                   ("chat.session_started", "chat.session_claimed", "chat.session_transferred", "chat.message_posted",
-                   "chat.victim_exited", "chat.session_closed", "emergency.raised"), node_keys=("chat.#",)),
+                   "chat.victim_exited", "chat.session_closed", "emergency.raised", "operator.on_duty"),
+                  node_keys=("chat.#",)),
     ServiceGrants("escalation", {"escalation.emergencies": ("emergency.raised", "report.erased")},
                   ("dispatch.incident_opened", "dispatch.incident_acknowledged", "dispatch.incident_escalated",
-                   "dispatch.centre_unstaffed", "dispatch.incident_closed", "intervention.completed"),
+                   "dispatch.centre_unstaffed", "dispatch.incident_closed", "intervention.completed",
+                   "operator.on_duty"),
                   node_keys=("dispatch.#",)),
     ServiceGrants("followup", {"followup.interventions": ("intervention.completed",),
                                "followup.reports": ("report.received", "report.routed", "report.erased")},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -524,3 +524,30 @@ class FollowupEntryClosed(Event):
     entry_id: uuid.UUID
     outcome: str = Field(max_length=64)
     department: str
+
+
+# --- Operators on duty (consoles) -----------------------------------------------------------------------
+
+ConsoleKind = Literal["chat", "triage", "dispatch", "followup"]
+DutyDepartment = Annotated[str, Field(pattern=r"^([0-9]{2,3}|2[AB]|\*)$")]  # "*": every department (national)
+
+
+@event
+class OperatorOnDuty(Event):
+    """An operator holds (or no longer holds) a console: supervision knows who is on duty, where.
+
+    A lease: the operator counts as on duty at that console until `until`, unless a later event renews or ends
+    it (on_duty false). The service holding the console renews it while a socket is open, so a service that
+    crashes stops renewing and its operators drop off by themselves. `at` orders one operator's events at one
+    console: an older event never undoes a newer one. Nothing about any victim or case travels here.
+    """
+
+    TYPE: ClassVar[str] = "operator.on_duty"
+    operator: str = Field(min_length=1, max_length=128, description="The identity provider's pseudonymous id (sub)")
+    alias: str = Field(min_length=1, max_length=60)
+    force: Force
+    departments: tuple[DutyDepartment, ...] = Field(min_length=1, max_length=120)
+    console: ConsoleKind
+    on_duty: bool
+    until: datetime
+    at: datetime

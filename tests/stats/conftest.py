@@ -14,6 +14,7 @@ from relais_shared.contracts import Envelope
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
 from relais_stats.settings import StatsSettings
+from tests.signin import session_cookie as open_session
 
 
 @pytest.fixture
@@ -81,3 +82,11 @@ def token(settings: StatsSettings, *, force="GN", departments=("35",), roles=("s
                    roles=frozenset(roles))
     signed = mint_token(Path(settings.keys_dir), who, issuer=settings.oidc_issuer, audience=settings.oidc_audience)
     return {"Authorization": f"Bearer {signed}"}
+
+
+async def session_cookie(app, *, force="GN", departments=("35",), roles=("supervisor",)) -> dict[str, str]:
+    """A Cookie header naming a console session opened in the service's own store, as /auth/callback opens one
+    after the provider (the browser test goes through the provider itself)."""
+    who = Operator(sub="supervisor-1", alias="Commandante Durand", force=force, departments=tuple(departments),
+                   roles=frozenset(roles))
+    return await open_session(app, who)

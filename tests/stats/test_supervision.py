@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from relais_stats.app import create_app
-from tests.stats.conftest import Publisher, envelope, token
+from tests.stats.conftest import Publisher, envelope, session_cookie, token
 from tests.support import running_app, wait_until
 
 pytestmark = pytest.mark.integration
@@ -57,11 +57,13 @@ async def test_a_departmental_supervisor_sees_her_queues_waits_and_overdue_callb
         (line,) = figures["lines"]
         assert (line["waiting"], line["claimed"], line["median_wait"]) == (1, 1, 200.0)
         assert (line["incidents"], line["overdue"]) == (1, 1)
-        assert figures["operators_on_duty"] is None and figures["operators_active"] == {"GN": 1}
+        assert figures["operators_on_duty"] == [] and figures["operators_active"] == {"GN": 1}
+        assert [(w["console"], w["department"], w["waiting"]) for w in figures["nobody_on_duty"]] == [
+            ("chat", "35", 1), ("dispatch", "35", 1)]  # work waits and nobody holds either console
 
         panel = await client.get("/v1/supervision/panel", params={"lang": "fr"}, headers=token(settings))
         assert "Attente médiane (dernière heure)" in panel.text and "3 min 20 s" in panel.text
-        assert "<svg" in panel.text and "inconnu" in panel.text and "officer-canary" not in panel.text
+        assert "<svg" in panel.text and "Personne en service" in panel.text and "officer-canary" not in panel.text
 
         national_pn = await client.get("/v1/supervision/overview",
                                        headers=token(settings, force="PN", departments=("*",)))
@@ -71,6 +73,18 @@ async def test_a_departmental_supervisor_sees_her_queues_waits_and_overdue_callb
         assert refused.status_code == 403 and "rôle" in refused.json()["detail"]
         assert await pool.fetchval("SELECT count(*) FROM audit_log WHERE object_type = 'supervision'") == 3
 
-        page = await client.get("/supervision")
-        assert "Jeton opérateur (rôle superviseur)" in page.text
-        assert "script-src 'self'" in page.headers["content-security-policy"]
+        away = await client.get("/supervision")
+        assert away.status_code == 303 and away.headers["location"] == "/auth/login?next=%2Fsupervision&lang=fr"
+        assert "script-src 'self'" in away.headers["content-security-policy"]
+        moved = await client.get("/en/supervision")
+        assert moved.status_code == 303 and moved.headers["location"] == "/supervision?lang=en"
+        page = await client.get("/supervision", headers=await session_cookie(app))
+        assert page.status_code == 200 and "Supervision — files et délais" in page.text
+        assert "Commandante Durand (GN)" in page.text and "jeton" not in page.text.lower()
+        english = await client.get("/supervision", params={"lang": "en"}, headers=await session_cookie(app))
+        assert english.status_code == 200 and "Supervision — queues and waits" in english.text
+        refused = await client.get("/supervision", headers=await session_cookie(app, roles=("dispatcher",)))
+        assert refused.status_code == 403 and "superviseur" in refused.text
+        script = await client.get("/stats/static/supervision.js")
+        for gone in ("innerHTML", "Authorization", "sessionStorage", "localStorage", "credentials"):
+            assert gone not in script.text

@@ -8,7 +8,7 @@ import uuid
 import structlog
 from fastapi import WebSocket, WebSocketDisconnect
 
-from relais_chat import frames, guard, messages, officers, queueing, sessions, triage
+from relais_chat import duty, frames, guard, messages, officers, queueing, sessions, triage
 from relais_chat.actions import Actions
 from relais_chat.live import Hub, Socket, Subscriber
 from relais_chat.texts import error_frame
@@ -30,6 +30,7 @@ class Console:
         self.guard = guard.guard_for(actions.settings)
         self.operator: Operator | None = None
         self.subs: dict[uuid.UUID, Subscriber] = {}
+        self.duty: duty.Duty | None = None  # on duty (operator.on_duty) while the socket is open
 
     async def run(self) -> None:
         await self.websocket.accept()
@@ -51,6 +52,7 @@ class Console:
                 self.hub.detach(sub)
             if not self.hub.consoles[self.operator.sub]:
                 self.hub.consoles.pop(self.operator.sub, None)
+            await duty.stop(self.hub.runtime.pool, self.duty)
 
     async def _authenticate(self) -> frames.OfficerAuth | None:
         try:
@@ -83,6 +85,7 @@ class Console:
         return self.operator.has_any("triage_operator")
 
     async def _start(self, auth: frames.OfficerAuth) -> None:
+        self.duty = await duty.start(self.hub.runtime.pool, self.operator, self.actions.settings)
         async with self.hub.runtime.pool.acquire() as conn:
             me = {"presence": "away", "capacity": 0, "auto_assign": False}
             if self.answers:

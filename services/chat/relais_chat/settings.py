@@ -56,3 +56,7 @@ class ChatSettings(RelaisSettings):
     ws_frames_burst: int = _env("ws_frames_burst", 600, ge=1)
     ws_frames_per_second: float = _env("ws_frames_per_second", 20.0, gt=0)
     ws_typing_every_seconds: float = _env("ws_typing_every_seconds", 2.0, ge=0)
+    # Duty (operator.on_duty): an officer with a console open counts as on duty for a lease this long, renewed
+    # about this often while a socket is open; a node that crashes stops renewing and she drops off at lease end.
+    duty_lease_seconds: float = _env("duty_lease_seconds", 180.0, gt=0)
+    duty_renew_seconds: float = _env("duty_renew_seconds", 60.0, gt=0)

@@ -54,29 +54,29 @@ PUBLIC = {
 
 SUPERVISION = {
     "fr": {
-        "title": "Supervision — files et délais", "other_lang": "English", "other_href": "/en/supervision",
-        "login": "Connexion", "token": "Jeton opérateur (rôle superviseur)", "sign_in": "Se connecter",
-        "sign_out": "Se déconnecter", "refresh": "Actualiser", "signed_in_as": "Connecté·e :",
-        "token_help": "Collez le jeton fourni par votre identité d'opérateur. Il reste dans cet onglet uniquement.",
-        "bad_token": "Ce jeton n'est pas lisible.", "updated": "Mis à jour à",
+        "title": "Supervision — files et délais", "refresh": "Actualiser", "updated": "Mis à jour à",
         "chat": "Conversations en attente", "waiting": "En attente", "oldest": "Plus ancienne attente",
         "median_wait": "Attente médiane (dernière heure)", "claimed": "Prises en charge (dernière heure)",
-        "operators": "Opérateurs en service", "operators_unknown": "inconnu : les événements ne disent pas qui est "
-        "en service", "operators_active": "Opérateurs ayant pris une conversation dans la dernière heure",
+        "operators": "Opérateurs en service", "operators_none": "personne en service dans votre périmètre",
+        "console": "Console", "count": "En service", "aliases": "Qui", "national": "national",
+        "nobody_on_duty": "Personne en service", "console_chat": "conversations (plateforme)",
+        "console_triage": "tri national", "console_dispatch": "alertes (centre opérationnel)",
+        "console_followup": "rappels (cellule de suivi)",
+        "operators_active": "Opérateurs ayant pris une conversation dans la dernière heure",
         "incidents": "Incidents en attente d'acquittement", "step": "Échelon", "median_ack": "Acquittement médian "
         "(dernière heure)", "callbacks": "Rappels en retard", "overdue": "En retard", "open": "Ouverts",
         "force": "Force", "department": "Département", "nothing": "Rien en attente.", "unresolved": "non attribué",
         "scope": "Périmètre",
     },
     "en": {
-        "title": "Supervision — queues and waits", "other_lang": "Français", "other_href": "/supervision",
-        "login": "Sign in", "token": "Operator token (supervisor role)", "sign_in": "Sign in",
-        "sign_out": "Sign out", "refresh": "Refresh", "signed_in_as": "Signed in:",
-        "token_help": "Paste the token from your operator identity. It stays in this tab only.",
-        "bad_token": "This token cannot be read.", "updated": "Updated at",
+        "title": "Supervision — queues and waits", "refresh": "Refresh", "updated": "Updated at",
         "chat": "Conversations waiting", "waiting": "Waiting", "oldest": "Longest wait",
         "median_wait": "Median wait (last hour)", "claimed": "Taken (last hour)",
-        "operators": "Operators on duty", "operators_unknown": "unknown: the events do not say who is on duty",
+        "operators": "Operators on duty", "operators_none": "nobody on duty in your scope",
+        "console": "Console", "count": "On duty", "aliases": "Who", "national": "national",
+        "nobody_on_duty": "Nobody on duty", "console_chat": "conversations (platform)",
+        "console_triage": "national triage", "console_dispatch": "alerts (operational centre)",
+        "console_followup": "call-backs (follow-up cell)",
         "operators_active": "Operators who took a conversation in the last hour",
         "incidents": "Incidents waiting for acknowledgement", "step": "Step", "median_ack": "Median acknowledgement "
         "(last hour)", "callbacks": "Overdue call-backs", "overdue": "Overdue", "open": "Open",

@@ -1,4 +1,5 @@
-"""Live figures for supervisors, from the read model: queues, waits, incidents, overdue call-backs."""
+"""Live figures for supervisors, from the read model: queues, waits, incidents, overdue call-backs, who is on
+duty."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections import defaultdict
 import asyncpg
 
 from relais_shared.identity import Operator
+from relais_stats import duties
 
 QUERIES = {
     "chat": """SELECT force, department, count(*)::int AS waiting,
@@ -43,11 +45,14 @@ async def overview(conn: asyncpg.Connection, who: Operator, window_minutes: int)
                     {k: v for k, v in dict(row).items() if k not in ("force", "department")})
     active = await conn.fetch("SELECT force, count(*)::int AS n FROM operator_activity "
                               "WHERE last_claim > now() - make_interval(mins => $1) GROUP BY force", window_minutes)
+    shown = [{"force": f or None, "department": d or None, **v} for (f, d), v in sorted(lines.items())
+             if any(v[k] for k in ("waiting", "claimed", "incidents", "open"))]
+    on_duty, nobody = await duties.overview(conn, who, shown)
     return {
         "window_minutes": window_minutes,
-        "lines": [{"force": f or None, "department": d or None, **v} for (f, d), v in sorted(lines.items())
-                  if any(v[k] for k in ("waiting", "claimed", "incidents", "open"))],
-        "operators_on_duty": None,  # no event says who is on duty; only who took a conversation
+        "lines": shown,
+        "operators_on_duty": on_duty,  # from the consoles' leases (operator.on_duty)
+        "nobody_on_duty": nobody,
         "operators_active": {r["force"]: r["n"] for r in active if r["force"] == who.force or _national(who)},
     }
 

@@ -1,36 +1,39 @@
-"""Supervisor pages: a shell page (token kept in the tab), the live figures as JSON and as a server-drawn panel."""
+"""Supervisor pages: a console of the kit (session cookie), the live figures as JSON and as a server-drawn panel."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from relais_shared import audit, operators
+from relais_shared.console_kit import console_page, kit_templates
 from relais_shared.identity import Operator
 from relais_stats import live
 from relais_stats.i18n import SUPERVISION
-from relais_stats.pages import templates
 from relais_stats.plots import Bar, bar_chart, duration
 
 router = APIRouter()
-SUPERVISOR = operators.require("supervisor")
+# The page asks for the roles its API allows: a page that renders but whose panel is refused helps nobody.
+SUPERVISION_ROLES = ("supervisor",)
+SUPERVISOR = operators.require(*SUPERVISION_ROLES)
+templates = kit_templates(Path(__file__).parent / "templates")
 
 
-@router.get("/supervision", response_class=HTMLResponse, include_in_schema=False)
-async def page_fr(request: Request):
-    return _shell(request, "fr")
+@router.get("/supervision", include_in_schema=False)
+async def page(request: Request, lang: str = "fr"):
+    """French first, English with ?lang=en."""
+    lang = "en" if lang == "en" else "fr"
+    return await console_page(request, templates=templates, template="supervision.html", roles=SUPERVISION_ROLES,
+                              texts=SUPERVISION[lang], lang=lang)
 
 
-@router.get("/en/supervision", response_class=HTMLResponse, include_in_schema=False)
-async def page_en(request: Request):
-    return _shell(request, "en")
-
-
-def _shell(request: Request, lang: str) -> HTMLResponse:
-    return templates.TemplateResponse(request, "supervision.html", {
-        "lang": lang, "t": SUPERVISION[lang], "other": "en" if lang == "fr" else "fr"})
+@router.get("/en/supervision", include_in_schema=False)
+async def page_en() -> RedirectResponse:
+    """The English page's former address (bookmarks)."""
+    return RedirectResponse("/supervision?lang=en", status_code=303)
 
 
 async def _read(request: Request, who: Operator) -> dict:
