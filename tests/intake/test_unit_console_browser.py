@@ -25,7 +25,7 @@ from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, sign_
 from tests.support import free_port, serving, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-BRIGADE = "brigade.liffre"  # GN 35, unit "BTA Liffré", chat_operator role (units answer as officers), no orange clearance (demo accounts)
+BRIGADE = "brigade.liffre"  # GN 35, unit "BTA Liffré", chat_operator role, no orange clearance (demo)
 HER_WORDS = "<b>Il me suit</b> depuis la gare & m'attend le soir."
 
 

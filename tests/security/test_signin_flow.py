@@ -155,7 +155,6 @@ async def test_an_unreachable_provider_costs_a_request_its_timeout_never_the_ser
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             import jwt
-
             from cryptography.hazmat.primitives.asymmetric import ec
 
             forged = jwt.encode({"iss": hole.url, "sub": "x", "aud": "relais", "exp": 2_000_000_000, "iat": 0},
