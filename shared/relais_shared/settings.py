@@ -55,7 +55,9 @@ class _ServiceDatabaseSource(PydanticBaseSettingsSource):
 class RelaisSettings(BaseSettings):
     """Common configuration; subclasses set `service_name` and add their own fields."""
 
-    model_config = SettingsConfigDict(env_prefix="RELAIS_", extra="ignore", frozen=True, populate_by_name=True)
+    # An empty variable means "not set" (compose writes `VAR: ${VAR:-}`), so it takes the default.
+    model_config = SettingsConfigDict(env_prefix="RELAIS_", extra="ignore", frozen=True, populate_by_name=True,
+                                      env_ignore_empty=True)
     service_name: ClassVar[str] = "relais"
     default_port: ClassVar[int] = 8000
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import shutil
 import subprocess
@@ -101,11 +102,50 @@ def allowed(policies: list[dict], direction: str, own_ns: str, own_labels: dict[
         _peer_matches(peer, peer_ns, peer_labels, own_ns) for peer in r[key])) for r in rules)
 
 
-def egress_to_address(policies: list[dict], own_ns: str, own_labels: dict[str, str], port: int) -> bool:
-    """Whether the pod may open a connection to an address outside the cluster on this port."""
+def egress_to_address(policies: list[dict], own_ns: str, own_labels: dict[str, str], port: int,
+                      address: str | None = None) -> bool:
+    """Whether the pod may open a connection to an address outside the cluster on this port (to `address` when
+    given, else to some outside address)."""
     selecting = [p for p in policies if "Egress" in p["spec"].get("policyTypes", [])
                  and _selects(p["spec"]["podSelector"], own_labels)
                  and p["metadata"].get("namespace", own_ns) == own_ns]
     rules = [r for p in selecting for r in p["spec"].get("egress") or []]
-    return any(_port_open(r, port) and ("to" not in r or any("ipBlock" in peer for peer in r["to"]))
+    return any(_port_open(r, port) and ("to" not in r or any(_in_block(peer, address) for peer in r["to"]))
                for r in rules)
+
+
+def _in_block(peer: dict, address: str | None) -> bool:
+    block = peer.get("ipBlock")
+    if block is None or address is None:
+        return block is not None
+    ip = ipaddress.ip_address(address)
+    return ip in ipaddress.ip_network(block["cidr"]) and not any(
+        ip in ipaddress.ip_network(cidr) for cidr in block.get("except") or [])
+
+
+# ---- a model of Ingress routing ----
+
+def hosts(objects: list[dict], ingress_class: str) -> dict[str, list[dict]]:
+    """Each host of the Ingresses of one class, with the paths routed on it."""
+    routed: dict[str, list[dict]] = {}
+    for ingress in by_kind(objects, "Ingress").values():
+        if ingress["spec"].get("ingressClassName") == ingress_class:
+            for rule in ingress["spec"]["rules"]:
+                routed.setdefault(rule["host"], []).extend(rule["http"]["paths"])
+    return routed
+
+
+def backend(paths: list[dict], request_path: str) -> str | None:
+    """The Service a request for this path reaches on a host: an Exact path first, else the longest Prefix, which
+    matches whole segments (/retour matches /retour and /retour/effacer, never /retourner)."""
+    for path in paths:
+        assert path["pathType"] in ("Exact", "Prefix"), f"{path['path']}: pathType {path['pathType']} is not modelled"
+        if path["pathType"] == "Exact" and path["path"] == request_path:
+            return path["backend"]["service"]["name"]
+    best, length = None, -1
+    for path in paths:
+        prefix = path["path"].rstrip("/")
+        if path["pathType"] == "Prefix" and (request_path == prefix or request_path.startswith(prefix + "/")) \
+                and len(prefix) > length:
+            best, length = path["backend"]["service"]["name"], len(prefix)
+    return best

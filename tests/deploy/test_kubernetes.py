@@ -7,12 +7,15 @@ Either missing skips only the tests that need it, with a message naming what to 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
+from secrets import token_bytes, token_urlsafe
 
 import pytest
 
 from relais_cli.services import SERVICES as SERVICE_ENTRIES
+from relais_shared.signin.claims import ClaimsMapping
 from tests.deploy.manifests import (
     KUBERNETES,
     OVERLAYS,
@@ -132,17 +135,18 @@ def test_pods_run_restricted(base_objects, service: str) -> None:
 def test_secrets_come_from_kubernetes_secrets(base_objects, service: str) -> None:
     (container,) = by_kind(base_objects, "Deployment")[f"relais-{service}"]["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e for e in container["env"]}
-    for name in ("RELAIS_SECRET_KEY", "RELAIS_DATA_KEYS", "AMQP_PASSWORD", "DB_PASSWORD"):
+    for name in ("RELAIS_SECRET_KEY", "RELAIS_DATA_KEYS", "AMQP_PASSWORD", "DB_PASSWORD", "RELAIS_OIDC_CLIENT_SECRET"):
         assert "secretKeyRef" in env[name].get("valueFrom", {}), f"{service}: {name} must come from a Secret"
     assert env["RELAIS_DATABASE_URL"]["value"].endswith(f"/relais_{service}"), f"{service}: its own database"
     assert "$(DB_PASSWORD)" in env["RELAIS_DATABASE_URL"]["value"]
     assert "$(AMQP_PASSWORD)" in env["RELAIS_AMQP_URL"]["value"]
     assert [source["configMapRef"]["name"] for source in container["envFrom"]] == ["relais-config"]
     secret = {name: env[name]["valueFrom"]["secretKeyRef"]["name"] for name in
-              ("RELAIS_DATA_KEYS", "AMQP_PASSWORD", "DB_PASSWORD")}
+              ("RELAIS_DATA_KEYS", "AMQP_PASSWORD", "DB_PASSWORD", "RELAIS_OIDC_CLIENT_SECRET")}
     assert secret == {"RELAIS_DATA_KEYS": f"relais-keys-{service}",  # its own purposes' keys only
                       "AMQP_PASSWORD": f"relais-broker-{service}-user-credentials",  # its own broker user
-                      "DB_PASSWORD": f"relais-db-{service}-app"}  # the runtime role, which owns nothing
+                      "DB_PASSWORD": f"relais-db-{service}-app",  # the runtime role, which owns nothing
+                      "RELAIS_OIDC_CLIENT_SECRET": "relais-oidc"}  # the consoles' client at the provider
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -176,7 +180,9 @@ def test_production_runs_several_replicas_and_commits_no_secret(production) -> N
         assert scaled["spec"]["minReplicaCount"] >= 2, f"{name}: the autoscaler may go below two replicas"
     assert not by_kind(production, "Secret"), "the production overlay must not carry Secret values"
     config = next(iter(by_kind(production, "ConfigMap").values()))["data"]
-    assert config["RELAIS_ENV"] == "production" and config["RELAIS_OIDC_JWKS_URL"].startswith("https://")
+    assert config["RELAIS_ENV"] == "production" and config["RELAIS_OIDC_ISSUER"].startswith("https://")
+    assert "RELAIS_OIDC_JWKS_URL" not in config, "the provider's discovery document gives its keys"
+    ClaimsMapping.model_validate_json(config["RELAIS_OIDC_CLAIMS"])  # a bad mapping would stop every service
 
 
 def test_local_secrets_are_obviously_fake() -> None:
@@ -188,12 +194,30 @@ def test_local_secrets_are_obviously_fake() -> None:
         assert all("dev" in v or "local" in v for v in values), f"{name}: local values must look fake"
 
 
+def _production_secrets() -> dict[str, dict[str, str]]:
+    """The Secrets docs/operations.md has an operator create before the first production deploy, made up here."""
+    from relais_shared.purposes import restrict
+
+    master = {"2026-01": token_bytes(32)}
+    made = {"relais-secrets": {"RELAIS_SECRET_KEY": token_urlsafe(48)},
+            "relais-oidc": {"RELAIS_OIDC_CLIENT_SECRET": token_urlsafe(32)}}
+    for name in SERVICES:
+        keys = {kid: base64.b64encode(key).decode() for kid, key in restrict(master, name).items()}
+        made[f"relais-keys-{name}"] = {"RELAIS_DATA_KEYS": json.dumps(keys), "RELAIS_ACTIVE_DATA_KEY": "2026-01"}
+        made[f"relais-db-{name}-app"] = {"username": f"relais_{name}_app", "password": token_urlsafe(24)}
+    return made
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 @pytest.mark.parametrize("service", SERVICES)
-def test_each_service_accepts_the_rendered_configuration(service: str, monkeypatch) -> None:
-    """The environment a local pod gets (ConfigMap, Secrets, env) is one its settings class starts with."""
-    objects = render(KUBERNETES / "overlays" / "local")
+def test_each_service_accepts_the_rendered_configuration(service: str, overlay: str, monkeypatch) -> None:
+    """The environment a pod gets (ConfigMap, Secrets, env) is one its settings class starts with: the local
+    overlay's fake Secrets in development mode, and in production mode the Secrets an operator creates."""
+    objects = render(KUBERNETES / "overlays" / overlay)
     secrets = {name: {k: base64.b64decode(v).decode() for k, v in s["data"].items()}
                for name, s in by_kind(objects, "Secret").items()}
+    if overlay == "production":
+        secrets.update(_production_secrets())
     for name in SERVICES:  # generated by the Messaging Topology Operator
         secrets[f"relais-broker-{name}-user-credentials"] = {"username": f"made-{name}", "password": "operator-made"}
     (container,) = by_kind(objects, "Deployment")[f"relais-{service}"]["spec"]["template"]["spec"]["containers"]
@@ -207,6 +231,8 @@ def test_each_service_accepts_the_rendered_configuration(service: str, monkeypat
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     settings = SERVICE_ENTRIES[service].settings_class()()
+    assert settings.env == ("production" if overlay == "production" else "development")
+    assert settings.operator_url and settings.operator_url.startswith("https://")
     assert settings.service_database_url.endswith(f"@relais-postgres-rw:5432/relais_{service}")
     assert settings.port == SERVICES[service] and settings.http_host == "0.0.0.0"  # noqa: S104 - pods listen on their own IP
     assert settings.keyring() is not None and not settings.keyring().holds_master

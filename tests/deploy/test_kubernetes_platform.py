@@ -6,6 +6,8 @@ required fields and the promises they carry are checked here, on the rendered pr
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 
 from tests.deploy.manifests import (
@@ -141,14 +143,26 @@ def test_network_is_denied_unless_a_rule_allows(objects) -> None:
 
 
 @pytest.mark.parametrize(("service", "public", "operators"), [
-    ("intake", True, False), ("chat", True, True), ("routing", False, True),
-    ("escalation", False, True), ("followup", False, True),
+    ("intake", True, True), ("chat", True, True), ("routing", False, True),
+    ("escalation", False, True), ("followup", False, True), ("stats", True, True),
 ])
 def test_who_reaches_each_service(objects, service: str, public: bool, operators: bool) -> None:
     policies, port = list(by_kind(objects, "NetworkPolicy").values()), SERVICES[service]
     assert allowed(policies, "ingress", NS, _pod(service), "ingress-public", {}, port) is public
     assert allowed(policies, "ingress", NS, _pod(service), "ingress-operators", {}, port) is operators
     assert allowed(policies, "ingress", NS, _pod(service), "monitoring", {}, port), f"{service}: not scraped"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_reaches_the_identity_provider_only(objects, service: str) -> None:
+    """Each serves /auth/ and operator routes: discovery, keys and the token endpoint, on HTTPS, at the provider."""
+    policies = list(by_kind(objects, "NetworkPolicy").values())
+    egress = by_kind(objects, "NetworkPolicy")["relais-identity-provider"]["spec"]["egress"]
+    provider = str(ipaddress.ip_network(egress[0]["to"][0]["ipBlock"]["cidr"])[10])  # the overlay's range
+    assert provider.startswith("198.51.100."), "the production overlay sets the provider's addresses"
+    assert egress_to_address(policies, NS, _pod(service), 443, provider), f"{service} cannot reach the provider"
+    assert not egress_to_address(policies, NS, _pod(service), 80, provider), f"{service}: plain HTTP to the provider"
+    assert not egress_to_address(policies, NS, _pod(service), 443, "203.0.113.7"), f"{service}: any HTTPS server"
 
 
 @pytest.mark.parametrize(("client", "server", "expected"), [
@@ -179,7 +193,8 @@ def test_public_ingress_routes_only_the_victims_pages(objects) -> None:
     assert public["ingressClassName"] != operators["ingressClassName"]
     routes = [(p["path"], p["backend"]["service"]["name"]) for rule in public["rules"] for p in rule["http"]["paths"]]
     assert {backend for _, backend in routes} == {"relais-intake", "relais-chat"}
-    forbidden = ("/console", "/metrics", "/healthz", "/readyz", "/docs", "/openapi.json", "/v1/console")
+    forbidden = ("/console", "/metrics", "/healthz", "/readyz", "/docs", "/openapi.json", "/v1/console", "/auth",
+                 "/kit", "/audit", "/unit", "/v1/unit", "/v1/audit", "/cell", "/triage", "/supervision")
     assert not [path for path, _ in routes if path.startswith(forbidden)], routes
     services = by_kind(objects, "Service")
     for spec in (public, operators):

@@ -34,8 +34,11 @@ def test_production_starts_with_real_secrets():
     keys = json.dumps({"2026-11": base64.b64encode(os.urandom(32)).decode()})
     settings = DemoSettings(env="production", secret_key="s" * 40, amqp_url="amqp://relais:pw@mq:5672/",
                             data_keys=keys, active_data_key="2026-11", oidc_issuer="https://sso.interieur.example",
-                            oidc_jwks_url="https://sso.interieur.example/jwks")
+                            oidc_client_secret="c" * 32)
     assert settings.env == "production"
+    with pytest.raises(ConfigError, match="RELAIS_OIDC_CLIENT_SECRET"):  # the consoles could not sign anyone in
+        DemoSettings(env="production", secret_key="s" * 40, amqp_url="amqp://relais:pw@mq:5672/", data_keys=keys,
+                     active_data_key="2026-11", oidc_issuer="https://sso.interieur.example")
 
 
 def test_a_service_refuses_to_start_in_production_with_a_clear_message():
