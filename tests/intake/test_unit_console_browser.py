@@ -155,8 +155,8 @@ async def test_an_account_with_no_relais_role_gets_no_console(site, page):
     await page.locator(PASSWORD_FIELD).fill(DEMO_PASSWORD)
     async with page.expect_response(lambda answer: "/auth/callback" in answer.url) as callback:
         await page.locator(SUBMIT).first.click()
-    assert (await callback.value).status == 403  # the kit's "account incomplete" page
-    await expect(page.get_by_role("heading", name="Compte incomplet")).to_be_visible()
+    assert (await callback.value).status == 403  # the kit's "no Relais role" page
+    await expect(page.get_by_role("heading", name="Aucun rôle Relais")).to_be_visible()
     assert "relais_operator_intake" not in {c["name"] for c in await page.context.cookies()}  # no session
     assert await page.locator("#report-rows").count() == 0
 

@@ -1,4 +1,6 @@
-"""Words of the two pages, French first; the scripts get them as a JSON data block (no inline script)."""
+"""Words of the two pages, French first; the scripts get them as a JSON data block (no inline script).
+
+The console's table sits on top of the console kit's (header, sign-out, session banner, "reconnecting")."""
 
 from relais_chat.texts import SYSTEM
 
@@ -65,8 +67,7 @@ VICTIM = {
 
 CONSOLE = {
     "fr": {
-        "title": "Console des agents", "login_title": "Connexion", "token_label": "Jeton d'agent",
-        "sign_in": "Se connecter", "presence": "Présence", "available": "Disponible", "busy": "Occupé·e",
+        "title": "Console des agents", "presence": "Présence", "available": "Disponible", "busy": "Occupé·e",
         "away": "Absent·e", "capacity": "Capacité", "auto_assign": "Attribution automatique", "apply": "Appliquer",
         "queue": "File d'attente", "empty_queue": "Personne n'attend.", "claim": "Prendre",
         "conversations": "Mes conversations", "none": "Aucune conversation ouverte.", "send": "Envoyer",
@@ -79,8 +80,8 @@ CONSOLE = {
         "alert_disconnected": "Alerte : personne déconnectée",
         "escalate": "Escalader maintenant", "orientation": "Orientation", "routing": "Aiguillage",
         "restricted": "Contenu orange : habilitation requise", "waited": "attend depuis",
-        "victim": "Personne", "you": "Vous", "emergency_sent": "Urgence transmise.", "signed_out": "Déconnecté·e.",
-        "reconnecting": "Connexion perdue, nouvelle tentative…", "no_orientation": "Orientation indisponible.",
+        "victim": "Personne", "you": "Vous", "emergency_sent": "Urgence transmise.",
+        "no_orientation": "Orientation indisponible.",
         "danger": {"severe": "grave", "high": "élevé", "standard": "standard"},
         "level": {"orange": "orange", "blue": "bleu"}, "level_label": "Niveau",
         "triage": "Tri national", "empty_triage": "Aucune conversation à orienter.",
@@ -94,9 +95,9 @@ CONSOLE = {
         "system": {k: v[0] for k, v in SYSTEM.items()},
     },
     "en": {
-        "title": "Officer console", "login_title": "Sign in", "token_label": "Officer token", "sign_in": "Sign in",
-        "presence": "Presence", "available": "Available", "busy": "Busy", "away": "Away", "capacity": "Capacity",
-        "auto_assign": "Automatic assignment", "apply": "Apply", "queue": "Queue", "empty_queue": "Nobody is waiting.",
+        "title": "Officer console", "presence": "Presence", "available": "Available", "busy": "Busy", "away": "Away",
+        "capacity": "Capacity", "auto_assign": "Automatic assignment", "apply": "Apply", "queue": "Queue",
+        "empty_queue": "Nobody is waiting.",
         "claim": "Take", "conversations": "My conversations", "none": "No open conversation.", "send": "Send",
         "message_label": "Reply", "canned": "Canned replies", "transfer_officer": "Transfer to an officer",
         "officer_sub": "Officer id", "transfer": "Transfer", "transfer_force": "Transfer to the other force",
@@ -105,8 +106,8 @@ CONSOLE = {
         "alert_silent": "Alert: severe conversation gone silent", "alert_disconnected": "Alert: the person is gone",
         "escalate": "Escalate now", "orientation": "Orientation", "routing": "Routing",
         "restricted": "Orange content: clearance needed", "waited": "waiting for",
-        "victim": "Person", "you": "You", "emergency_sent": "Emergency passed on.", "signed_out": "Signed out.",
-        "reconnecting": "Connection lost, trying again…", "no_orientation": "Orientation unavailable.",
+        "victim": "Person", "you": "You", "emergency_sent": "Emergency passed on.",
+        "no_orientation": "Orientation unavailable.",
         "danger": {"severe": "severe", "high": "high", "standard": "standard"},
         "level": {"orange": "orange", "blue": "blue"}, "level_label": "Level",
         "triage": "National triage", "empty_triage": "No conversation to hand over.",

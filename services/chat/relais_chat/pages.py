@@ -7,16 +7,18 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from relais_chat.api import open_conversation
 from relais_chat.page_texts import CONSOLE, VICTIM
+from relais_shared.console_kit import console_page, kit_templates
 from relais_shared.tickets import TicketRejected
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
+templates = kit_templates(HERE / "templates")  # the victim's pages use none of the kit's: they just share a loader
+# Who may open the console: an officer who answers conversations, or a triage operator who hands them over.
+CONSOLE_ROLES = ("chat_operator", "triage_operator")
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 16_000
 
@@ -57,11 +59,12 @@ async def chat_page(request: Request):
 
 
 @router.get("/console", response_class=HTMLResponse)
-async def console_page(request: Request, lang: str = "fr"):
-    lang = "en" if lang == "en" else "fr"
-    return templates.TemplateResponse(request, "console.html", {
-        "lang": lang, "t": CONSOLE[lang], "texts_json": data_block(CONSOLE[lang]),
-        "switch_url": "/console?lang=en" if lang == "fr" else "/console"})
+async def console(request: Request, lang: str = "fr") -> Response:
+    """The officer console, for a signed-in operator only (the kit sends others to sign in, or says what role
+    they lack); its socket is signed in by the same session cookie."""
+    lang = _lang(lang)
+    return await console_page(request, templates=templates, template="console.html", roles=CONSOLE_ROLES,
+                              texts=CONSOLE[lang], lang=lang)
 
 
 def _notice(request: Request, kind: str, lang: str, status: int) -> HTMLResponse:

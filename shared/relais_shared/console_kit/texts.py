@@ -27,6 +27,9 @@ KIT = {
             "signin_expired": ("Connexion expirée", "La connexion a pris trop de temps ou a été ouverte ailleurs. "
                                "Recommencez."),
             "signin_refused": ("Connexion refusée", "Le fournisseur d'identité n'a pas accepté la connexion."),
+            "no_role": ("Aucun rôle Relais", "Votre compte est reconnu, mais n'a aucun rôle Relais (agent de tchat, "
+                        "opérateur de salle, cellule de suivi…). Demandez à votre référent Relais le rôle de la "
+                        "console que vous ouvrez."),
             "no_relais_account": ("Compte incomplet", "Votre compte n'a pas les attributs Relais nécessaires "
                                   "({detail}). Demandez-les à votre référent Relais."),
             "signed_out": ("Vous êtes déconnecté·e", "Votre session Relais et celle du fournisseur d'identité sont "
@@ -49,6 +52,9 @@ KIT = {
                                      "Try again in a moment."),
             "signin_expired": ("Sign-in expired", "The sign-in took too long or was started elsewhere. Start again."),
             "signin_refused": ("Sign-in refused", "The identity provider did not accept the sign-in."),
+            "no_role": ("No Relais role", "Your account is known, but holds no Relais role (chat officer, "
+                        "dispatcher, follow-up cell…). Ask your Relais referent for the role of the console you "
+                        "are opening."),
             "no_relais_account": ("Account incomplete", "Your account lacks the Relais attributes it needs "
                                   "({detail}). Ask your Relais referent for them."),
             "signed_out": ("You are signed out", "Your Relais session and your identity provider session are "

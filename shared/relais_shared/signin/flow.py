@@ -7,6 +7,7 @@ session named by an HttpOnly, SameSite=Strict cookie; /auth/logout ends it here 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from urllib.parse import quote
@@ -53,8 +54,11 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def _transaction_cookie(request: Request) -> str:
-    return f"relais_signin_{_settings(request).service_name}"
+def _transaction_cookie(request: Request, state: str) -> str:
+    """One cookie per sign-in under way, named after its state: two tabs signing in at once do not overwrite
+    each other's."""
+    tag = hashlib.sha256(state.encode()).hexdigest()[:12]  # whatever the state sent back holds, a safe name
+    return f"relais_signin_{_settings(request).service_name}_{tag}"
 
 
 @router.get("/login")
@@ -74,7 +78,7 @@ async def login(request: Request, next: str = "/", lang: str = "fr") -> Response
     sealed = request.app.state.runtime.settings.keyring().seal(kept, context=_transaction_context(request))
     response = RedirectResponse(url, status_code=303)
     # Lax, not Strict: the provider's redirect back is a cross-site navigation that must carry this cookie.
-    response.set_cookie(_transaction_cookie(request), sealed.hex(), max_age=SIGNIN_MINUTES * 60, path="/auth/",
+    response.set_cookie(_transaction_cookie(request, state), sealed.hex(), max_age=SIGNIN_MINUTES * 60, path="/auth/",
                         httponly=True, secure=_secure(request), samesite="lax")
     return response
 
@@ -82,12 +86,12 @@ async def login(request: Request, next: str = "/", lang: str = "fr") -> Response
 @router.get("/callback")
 async def callback(request: Request, state: str = "", code: str = "", error: str = "") -> Response:
     gate, settings = _gate(request), _settings(request)
-    kept = _read_transaction(request)
+    kept = _read_transaction(request, state)
     lang = kept.get("lang", "fr") if kept else "fr"
     if not kept or not secrets.compare_digest(kept.get("state", ""), state) or gate.provider is None:
-        return _forget(request, message_page(request, "signin_expired", lang, 400))
+        return _forget(request, state, message_page(request, "signin_expired", lang, 400))
     if error or not code:
-        return _forget(request, message_page(request, "signin_refused", lang, 403))
+        return _forget(request, state, message_page(request, "signin_refused", lang, 403))
     try:
         tokens = await gate.provider.exchange(code=code, verifier=kept["verifier"],
                                               redirect_uri=_base(request) + "/auth/callback")
@@ -95,16 +99,19 @@ async def callback(request: Request, state: str = "", code: str = "", error: str
                                               nonce=kept["nonce"])
         operator = settings.oidc_claims.operator(claims)
     except ProviderUnavailable:
-        return _forget(request, message_page(request, "provider_unavailable", lang, 503))
+        return _forget(request, state, message_page(request, "provider_unavailable", lang, 503))
     except AuthError as exc:
         log.info("signin.refused", reason=str(exc))
-        detail = getattr(exc, "missing", None) or str(exc)
-        return _forget(request, message_page(request, "no_relais_account", lang, 403, detail=detail))
+        missing = getattr(exc, "missing", None)
+        if missing == "roles":  # known to the provider, but not a Relais operator at all
+            return _forget(request, state, message_page(request, "no_role", lang, 403))
+        page = message_page(request, "no_relais_account", lang, 403, detail=missing or str(exc))
+        return _forget(request, state, page)
     cookie, expires = await gate.store.create(operator, tokens, hours=settings.operator_session_hours)
     log.info("signin.session_opened", operator=operator.sub)
     # A page, not a redirect: the session cookie is SameSite=Strict, and a redirect would still belong to the
     # provider's cross-site navigation, so the console would load without it.
-    response = _forget(request, onward_page(request, kept["next"], lang))
+    response = _forget(request, state, onward_page(request, kept["next"], lang))
     response.set_cookie(gate.cookie_name, cookie, expires=expires, path="/", httponly=True,
                         secure=_secure(request), samesite="strict")
     return response
@@ -164,8 +171,8 @@ def _transaction_context(request: Request) -> str:
     return f"{_settings(request).service_name}.signin"
 
 
-def _read_transaction(request: Request) -> dict | None:
-    raw = request.cookies.get(_transaction_cookie(request))
+def _read_transaction(request: Request, state: str) -> dict | None:
+    raw = request.cookies.get(_transaction_cookie(request, state)) if state else None
     if not raw:
         return None
     try:
@@ -175,7 +182,9 @@ def _read_transaction(request: Request) -> dict | None:
         return None
 
 
-def _forget(request: Request, response: Response) -> Response:
-    response.delete_cookie(_transaction_cookie(request), path="/auth/", secure=_secure(request), httponly=True,
+def _forget(request: Request, state: str, response: Response) -> Response:
+    if not state:
+        return response
+    response.delete_cookie(_transaction_cookie(request, state), path="/auth/", secure=_secure(request), httponly=True,
                            samesite="lax")
     return response

@@ -1,50 +1,29 @@
-// The officer console: token in memory only, everything the person wrote rendered with textContent.
+// The officer console: signed in by its session cookie (this script never holds a token); RelaisKit gives the
+// socket (reconnect, sign-out), fetch, strings and DOM helpers. Everything the person wrote goes in textContent.
 (function () {
   "use strict";
-  var T = JSON.parse(document.getElementById("texts").textContent);
-  var $ = function (id) { return document.getElementById(id); };
-  var token = null, ws = null, me = null, convs = {}, current = null, retry = 500, typingTimer = null;
+  var K = window.RelaisKit, T = K.texts, $ = K.$, el = K.el, fmt = K.fmt, notice = K.notice;
+  var line = null, me = null, convs = {}, current = null, typingTimer = null;
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, function (_, k) { return v[k]; }); }
-  function newId() {
-    var a = new Uint8Array(12); crypto.getRandomValues(a);
-    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-  function send(frame) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); }
-  function notice(text) { $("notice").textContent = text; }
+  function send(frame) { if (line) line.send(frame); }
 
-  function connect() {
-    ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/console/ws");
-    ws.onopen = function () {
-      var after = {};
-      Object.keys(convs).forEach(function (id) { after[id] = convs[id].lastSeq; });
-      ws.send(JSON.stringify({ type: "auth", token: token, after: after }));  // never in a URL
-    };
-    ws.onmessage = function (event) { handle(JSON.parse(event.data)); };
-    ws.onclose = function (event) {
-      if (event.code === 4401 || event.code === 4403) return;
-      notice(T.reconnecting);
-      setTimeout(connect, retry); retry = Math.min(retry * 2, 5000);
-    };
+  // The first frame after each (re)connect: where each open conversation stopped, so nothing comes twice.
+  function hello() {
+    var after = {};
+    Object.keys(convs).forEach(function (id) { after[id] = convs[id].lastSeq; });
+    return { type: "auth", after: after };
   }
 
   var handlers = {
     hello: function (f) {
-      retry = 500; me = f;
-      $("login").hidden = true; $("desk").hidden = false;
-      $("me").textContent = "— " + f.alias + " (" + f.force + ")";
+      me = f;
+      $("desk").hidden = false;  // only a signed-in operator gets this page: no sign-in step to leave
       $("presence").value = f.presence; $("capacity").value = f.capacity; $("auto").checked = f.auto_assign;
       // A triage-only operator hands conversations over; the answering desk is not hers.
       document.querySelectorAll(".answering").forEach(function (e) { e.hidden = !f.answers; });
       $("triage-panel").hidden = !f.triage;
-      fillSelect($("canned"), f.canned.map(function (c) { return [c.id, c[document.documentElement.lang] || c.fr]; }), true);
-      fillSelect($("outcome"), f.outcomes.map(function (o) { return [o.code, o[document.documentElement.lang] || o.fr]; }));
+      K.fillSelect($("canned"), [["", "—"]].concat(f.canned.map(function (c) { return [c.id, c[K.lang] || c.fr]; })));
+      K.fillSelect($("outcome"), f.outcomes.map(function (o) { return [o.code, o[K.lang] || o.fr]; }));
       notice("");
     },
     presence: function (f) { $("presence").value = f.presence; $("capacity").value = f.capacity; $("auto").checked = f.auto_assign; },
@@ -66,22 +45,12 @@
     },
     emergency_raised: function () { notice(T.emergency_sent); if (current) { convs[current].info.alert = null; renderHeader(); } },
     claimed: function (f) { select(f.session_id); },
-    error: function (f) {
-      var text = document.documentElement.lang === "en" ? f.message_en : f.message;
-      if ($("desk").hidden) { $("login-error").textContent = text; $("login-error").hidden = false; }
-      else notice(text);
-    }
+    error: function (f) { notice(K.lang === "en" ? f.message_en : f.message); }
   };
-  function handle(f) { if (handlers[f.type]) handlers[f.type](f); }
 
   function conv(id) {
     if (!convs[id]) convs[id] = { info: { session_id: id }, lastSeq: 0, items: [], read: 0 };
     return convs[id];
-  }
-
-  function fillSelect(select, pairs, keepFirst) {
-    while (select.options.length > (keepFirst ? 1 : 0)) select.remove(select.options.length - 1);
-    pairs.forEach(function (p) { var o = el("option", "", p[1]); o.value = p[0]; select.appendChild(o); });
   }
 
   function renderQueue(items) {
@@ -141,14 +110,16 @@
   }
 
   function assign(id, force, department) {
-    fetch("/v1/console/sessions/" + encodeURIComponent(id) + "/assign", {
-      method: "POST", cache: "no-store", credentials: "omit",
-      headers: { authorization: "Bearer " + token, "content-type": "application/json" },
-      body: JSON.stringify({ force: force, department: department })
-    }).then(function (r) {
-      if (r.ok) { notice(fmt(T.assigned, { force: T.forces[force], department: department })); send({ type: "queue" }); }
-      else notice(r.status === 422 ? T.bad_department : r.status === 403 ? T.outside_scope : T.assign_failed);
-    }).catch(function () { notice(T.reconnecting); });
+    K.api("POST", "/v1/console/sessions/" + encodeURIComponent(id) + "/assign", { force: force, department: department })
+      .then(function () {
+        notice(fmt(T.assigned, { force: T.forces[force], department: department })); send({ type: "queue" });
+      })
+      .catch(function (e) { if (e.status !== 401) notice(assignRefusal(e.status)); });  // 401: the kit's banner
+  }
+
+  function assignRefusal(status) {
+    if (!status) return T.reconnecting;  // the request never got an answer
+    return status === 422 ? T.bad_department : status === 403 ? T.outside_scope : T.assign_failed;
   }
 
   function renderMine() {
@@ -223,10 +194,9 @@
 
   function loadOrientation() {
     var i = convs[current].info, ul = $("orientation"); ul.textContent = "";
-    var q = "?lang=" + document.documentElement.lang + (i.category ? "&category=" + encodeURIComponent(i.category) : "") +
+    var q = "?lang=" + K.lang + (i.category ? "&category=" + encodeURIComponent(i.category) : "") +
       (i.department ? "&department=" + encodeURIComponent(i.department) : "");
-    fetch("/v1/console/orientation" + q, { headers: { authorization: "Bearer " + token }, cache: "no-store" })
-      .then(function (r) { return r.json(); })
+    K.api("GET", "/v1/console/orientation" + q)
       .then(function (o) {
         var all = (o.national || []).concat(o.local || []);
         if (!o.available || !all.length) { ul.appendChild(el("li", "", T.no_orientation)); return; }
@@ -235,11 +205,6 @@
       .catch(function () { ul.appendChild(el("li", "", T.no_orientation)); });
   }
 
-  $("login-form").addEventListener("submit", function (e) {
-    e.preventDefault();
-    token = $("token").value.trim(); $("token").value = "";
-    if (token) connect();
-  });
   $("presence-form").addEventListener("submit", function (e) {
     e.preventDefault();
     send({ type: "presence", status: $("presence").value, capacity: parseInt($("capacity").value, 10) || 0,
@@ -247,13 +212,13 @@
   });
   $("canned").addEventListener("change", function () {
     var chosen = me && me.canned.filter(function (c) { return c.id === $("canned").value; })[0];
-    if (chosen) $("reply-text").value = chosen[document.documentElement.lang] || chosen.fr;
+    if (chosen) $("reply-text").value = chosen[K.lang] || chosen.fr;
   });
   $("reply").addEventListener("submit", function (e) {
     e.preventDefault();
     var text = $("reply-text").value.trim();
     if (!text || !current) return;
-    send({ type: "send", session_id: current, client_id: newId(), text: text });
+    send({ type: "send", session_id: current, client_id: K.newId(), text: text });
     $("reply-text").value = ""; $("canned").value = "";
   });
   var typingSentAt = 0;
@@ -283,4 +248,7 @@
     e.preventDefault();
     if (current) send({ type: "close", session_id: current, outcome: $("outcome").value });
   });
+
+  // Last, once every handler exists: the kit opens the socket at once (the cookie signs it in at the handshake).
+  line = K.socket("/v1/console/ws", { hello: hello, handlers: handlers });
 })();
