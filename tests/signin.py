@@ -32,7 +32,7 @@ def start_provider_for(workdir: Path | None, bases: list[str], *, operators=None
 def provider_env(provider: DevProvider) -> dict[str, str]:
     """What a service needs to send its operators to this provider and trust what it signs."""
     return {"RELAIS_OIDC_ISSUER": provider.issuer, "RELAIS_OIDC_CLIENT_ID": provider.client_id,
-            "RELAIS_OIDC_CLIENT_SECRET": provider.client_secret, "RELAIS_OIDC_AUDIENCE": provider.client_id}
+            "RELAIS_OIDC_CLIENT_SECRET": provider.client_secret}
 
 
 async def sign_in(page, url: str, login: str, password: str = DEMO_PASSWORD, *, console: bool = True) -> None:

@@ -35,7 +35,7 @@ class Issuer:
 
     name: str
     keys: KeySet
-    audience: str
+    audience: str | list[str]  # any of them (a provider may name the API, or our client, in `aud`)
     clients: frozenset[str] = frozenset()
 
 
@@ -76,7 +76,7 @@ class TokenVerifier:
             raise AuthError("invalid token")
         return header, issuer
 
-    async def _decode(self, token: str, issuer: Issuer, header: dict, *, audience: str) -> dict:
+    async def _decode(self, token: str, issuer: Issuer, header: dict, *, audience: str | list[str]) -> dict:
         if header.get("alg") not in ALGORITHMS:
             raise AuthError("invalid token")
         key = await issuer.keys.key(header.get("kid"))

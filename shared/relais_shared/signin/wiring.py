@@ -41,7 +41,8 @@ def build_gate(settings: RelaisSettings, pool, http: httpx.AsyncClient) -> Opera
         keys = KeySet(jwks_url=settings.oidc_jwks_url, discover=jwks_uri, timeout=settings.oidc_timeout_seconds,
                       cooldown=settings.oidc_keys_cooldown_seconds, max_age=settings.oidc_keys_max_age_seconds,
                       http=http)
-        issuers.append(Issuer(settings.oidc_issuer, keys, settings.oidc_audience,
+        # LemonLDAP::NG and others put the client id in an access token's `aud`; an API audience is also taken.
+        issuers.append(Issuer(settings.oidc_issuer, keys, [settings.oidc_audience, settings.oidc_client_id],
                               frozenset({settings.oidc_client_id})))
     if settings.env != "production":
         local = KeySet(jwks_file=ensure_local_keys(Path(settings.keys_dir)))
