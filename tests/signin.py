@@ -35,6 +35,36 @@ def provider_env(provider: DevProvider) -> dict[str, str]:
             "RELAIS_OIDC_CLIENT_SECRET": provider.client_secret}
 
 
+def provider_settings(provider: DevProvider) -> dict[str, str]:
+    """The same as settings keywords, for a service app built in the test's process."""
+    return {name.removeprefix("RELAIS_").lower(): value for name, value in provider_env(provider).items()}
+
+
+def provider_on_a_free_port(workdir: Path) -> tuple[DevProvider, int]:
+    """A provider for one service the test will serve on the returned port (skipped without Chromium)."""
+    import os
+
+    import pytest
+
+    from tests.browser.conftest import CHROMIUM
+    from tests.support import free_port
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip("Debian's Chromium is not installed")
+    port = free_port()
+    return start_provider_for(workdir, [f"http://127.0.0.1:{port}"]), port
+
+
+def page_errors(page, origin: str) -> list[str]:
+    """Script errors and CSP refusals on our pages, collected as they happen. A 4xx a page handles is logged as
+    "Failed to load resource": not an error of the page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and m.location.get("url", "").startswith(origin)
+            and not m.text.startswith("Failed to load") and errors.append(m.text))
+    return errors
+
+
 async def sign_in(page, url: str, login: str, password: str = DEMO_PASSWORD, *, console: bool = True) -> None:
     """Open `url` (a console); sign in on the provider's page if it asks (it does not when the browser is
     already signed in at the provider: single sign-on); return once the console shows who is signed in

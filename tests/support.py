@@ -98,3 +98,30 @@ def requested_names(env: str, known: dict) -> list[str]:
     if unknown:
         raise SystemExit(f"{env}: unknown name(s) {sorted(unknown)}; known: {sorted(known)}")
     return names
+
+
+class BlackHole:
+    """An address that accepts connections and never answers (an identity provider gone silent); counts who came."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(64)
+        self.held: list = []
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.held.append(self.server.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        self.server.close()
+        for held in self.held:
+            held.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -119,6 +120,21 @@ def site(isolated_module, exit_url, chat_url):
     finally:
         intake.stop()
         routing.stop()
+
+
+@contextlib.asynccontextmanager
+async def async_chromium():
+    """The same Chromium for Playwright's async API (the console tests), or a skip where it is not installed."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; ./dev test does it)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
 
 
 def launch_chromium():

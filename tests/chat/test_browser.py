@@ -12,6 +12,7 @@ import re
 import pytest
 
 from relais_cli.provider import DEMO_PASSWORD
+from tests.browser.conftest import async_chromium
 from tests.chat.conftest import Cluster
 from tests.chat.peers import ticket
 from tests.processes import ServiceProcess
@@ -20,8 +21,6 @@ from tests.support import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.browser]
 SHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "test-artifacts", "screenshots")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 HOSTILE = '<b>gras</b><img src=x onerror="document.title=1">'
 # A console socket checks its session every second here (15 s by default), so an ended session shows at once.
 QUICK_SESSION_CHECKS = {"RELAIS_OPERATOR_SESSION_CHECK_SECONDS": "1"}
@@ -61,14 +60,12 @@ def cluster(isolated_module, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 async def browser():
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
     expect.set_options(timeout=15_000)  # two nodes, a broker and a provider between the pages: CI is slow
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    async with async_chromium() as browser:
         yield browser
-        await browser.close()
 
 
 @pytest.fixture

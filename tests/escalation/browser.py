@@ -4,16 +4,13 @@ real development provider, headless Chromium (Playwright's async API), and a pag
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from relais_cli.provider import DEMO_OPERATORS, DEMO_PASSWORD, DemoOperator, DevProvider
 from relais_escalation.settings import EscalationSettings
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import async_chromium
 from tests.escalation.helpers import write_policies
 from tests.processes import ServiceProcess
 from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, start_provider_for
@@ -61,17 +58,7 @@ def console_service(isolated_module, workdir: Path, **env: str) -> Iterator[Cons
         provider.stop()
 
 
-@contextlib.asynccontextmanager
-async def chromium():
-    playwright_api = pytest.importorskip("playwright.async_api")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; ./dev test does it)")
-    async with playwright_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
+chromium = async_chromium  # one launcher for every browser test
 
 
 async def operator_page(browser, problems: list[str]):

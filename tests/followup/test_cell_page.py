@@ -12,20 +12,18 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from relais_followup.app import create_app
 from relais_followup.settings import FollowupSettings
+from tests.browser.conftest import async_chromium
 from tests.followup.conftest import token
 from tests.followup.helpers import add_entry, consumers_ready, intervention, publish, received, routed, wait_for_entries
-from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, sign_in, start_provider_for
+from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, page_errors, provider_settings, sign_in, start_provider_for
 from tests.support import free_port, serving
 
 pytestmark = pytest.mark.browser
 SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts", "screenshots")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 CELL_AGENT = "cellule.gn35"  # GN follow-up cell of 35, cleared for orange cases (the demo accounts)
 CELL_ALIAS = "Cellule Ille-et-Vilaine"
 
@@ -45,7 +43,7 @@ async def site(isolated_module, tmp_path_factory):
     # The provider first: the service discovers it when it starts.
     provider = await asyncio.to_thread(start_provider_for, tmp_path_factory.mktemp("provider"), [base])
     try:
-        oidc = {name.removeprefix("RELAIS_").lower(): value for name, value in provider_env(provider).items()}
+        oidc = provider_settings(provider)
         settings = isolated_module.settings(FollowupSettings, keys_dir=str(tmp_path_factory.mktemp("keys")),
                                             lease_seconds=30.0, scheduler_interval_seconds=0.2, **oidc)
         app = create_app(settings)
@@ -57,12 +55,8 @@ async def site(isolated_module, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 async def chromium(site):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; ./dev test does it)")
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    async with async_chromium() as browser:
         yield browser
-        await browser.close()
 
 
 @pytest.fixture
@@ -70,11 +64,7 @@ async def page(chromium, site):
     """A fresh context (no cookie from another test); script errors and CSP refusals on our pages are kept."""
     context = await chromium.new_context(locale="fr-FR")
     page = await context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    # A 4xx the page handles is logged as "Failed to load resource"; anything else (a CSP refusal) is a bug.
-    page.on("console", lambda m: m.type == "error" and m.location.get("url", "").startswith(site.url)
-            and not m.text.startswith("Failed to load") and page.errors.append(m.text))
+    page.errors = page_errors(page, site.url)
     yield page
     await context.close()
 

@@ -7,12 +7,11 @@ has its own browser context, so every sign-in is a fresh one.
 """
 
 import asyncio
-import os
 from dataclasses import dataclass
 
 import httpx
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from relais_cli.provider import DEMO_PASSWORD
 from relais_intake import unit_page
@@ -20,8 +19,8 @@ from relais_intake.app import create_app as create_intake
 from relais_intake.settings import IntakeSettings
 from relais_routing.app import create_app as create_routing
 from relais_routing.settings import RoutingSettings
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, sign_in, start_provider_for
+from tests.browser.conftest import SCREENSHOTS, async_chromium
+from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, page_errors, provider_settings, sign_in, start_provider_for
 from tests.support import free_port, serving, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -42,7 +41,7 @@ async def site(isolated_module, tmp_path_factory):
     # The provider first: intake discovers it when it starts.
     provider = await asyncio.to_thread(start_provider_for, tmp_path_factory.mktemp("provider"), [base])
     try:
-        oidc = {name.removeprefix("RELAIS_").lower(): value for name, value in provider_env(provider).items()}
+        oidc = provider_settings(provider)
         async with serving(create_routing(isolated_module.settings(RoutingSettings))) as routing_url:
             settings = isolated_module.settings(IntakeSettings, routing_url=routing_url,
                                                 keys_dir=str(tmp_path_factory.mktemp("keys")), **oidc)
@@ -56,12 +55,8 @@ async def site(isolated_module, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 async def chromium(site):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; ./dev test does it)")
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    async with async_chromium() as browser:
         yield browser
-        await browser.close()
 
 
 @pytest.fixture
@@ -69,10 +64,7 @@ async def page(chromium, site):
     """A fresh context (no cookie from another test); script errors and CSP refusals on our pages fail the test."""
     context = await chromium.new_context(locale="fr-FR")
     page = await context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and m.location.get("url", "").startswith(site.url)
-            and not m.text.startswith("Failed to load") and errors.append(m.text))
+    errors = page_errors(page, site.url)
     yield page
     await context.close()
     assert errors == [], f"the page logged errors: {errors}"

@@ -4,28 +4,23 @@ the triage operator assigns a report, the auditor reads it in routing's audit lo
 import os
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from relais_routing.app import create_app
+from tests.browser.conftest import async_chromium
 from tests.routing.conftest import receive
-from tests.signin import provider_env, sign_in, start_provider_for
-from tests.support import free_port, serving, wait_until
+from tests.signin import provider_on_a_free_port, provider_settings, sign_in
+from tests.support import serving, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts", "screenshots")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 NO_TOKEN = "#token, textarea, input[name=token], input[type=password]"
 
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
     """One provider for the module, knowing the one port routing is served on in each test."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip("Debian's Chromium is not installed")
-    port = free_port()
-    running = start_provider_for(tmp_path_factory.mktemp("provider"), [f"http://127.0.0.1:{port}"])
+    running, port = provider_on_a_free_port(tmp_path_factory.mktemp("provider"))
     yield running, port
     running.stop()
 
@@ -34,7 +29,7 @@ def provider(tmp_path_factory):
 async def routing(provider, routing_settings):
     """Routing in-process on the provider's port, trusting the provider; yields (app, base URL)."""
     running, port = provider
-    oidc = {name.removeprefix("RELAIS_").lower(): value for name, value in provider_env(running).items()}
+    oidc = provider_settings(running)
     app = create_app(routing_settings(**oidc))
     async with serving(app, port) as url:
         await wait_until(lambda: app.state.runtime.consumers, 15)
@@ -43,10 +38,8 @@ async def routing(provider, routing_settings):
 
 @pytest.fixture
 async def chromium():
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    async with async_chromium() as browser:
         yield browser
-        await browser.close()
 
 
 async def operator_page(browser, url: str, errors: list):

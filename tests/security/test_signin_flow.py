@@ -4,8 +4,6 @@ unreachable provider costs. One stats process (any service serves /auth/) and on
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 
 import asyncpg
 import httpx
@@ -13,9 +11,10 @@ import pytest
 
 from relais_cli.provider import DEMO_PASSWORD
 from relais_stats.settings import StatsSettings
+from tests.browser.conftest import async_chromium
 from tests.processes import ServiceProcess
 from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, start_provider_for
-from tests.support import free_port
+from tests.support import BlackHole, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 COOKIE = "relais_operator_stats"
@@ -39,14 +38,8 @@ def service(isolated_module, tmp_path_factory):
 
 @pytest.fixture
 async def browser():
-    from playwright.async_api import async_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    async with async_chromium() as chromium:
         yield chromium
-        await chromium.close()
 
 
 async def sign_in_to_session(page, base: str, login: str) -> None:
@@ -120,28 +113,6 @@ async def test_a_forged_or_stale_callback_opens_nothing_and_next_stays_on_this_h
         assert (await client.get("/auth/session")).status_code == 401
 
 
-class BlackHole:
-    """A provider address that accepts connections and never answers."""
-
-    def __init__(self):
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(64)
-        self.held: list[socket.socket] = []
-        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                self.held.append(self.server.accept()[0])
-            except OSError:
-                return
-
-    def close(self):
-        self.server.close()
-        for held in self.held:
-            held.close()
 
 
 async def test_an_unreachable_provider_costs_a_request_its_timeout_never_the_service(isolated):

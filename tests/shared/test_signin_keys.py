@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,33 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from relais_shared.identity import AuthError, Operator
 from relais_shared.signin.keys import KeySet
 from relais_shared.signin.tokens import Issuer, TokenVerifier
+from tests.support import BlackHole
 
 OFFICER = Operator(sub="pn-35-1", alias="Agent Durand", force="PN", departments=("35",),
                    roles=frozenset({"chat_operator"}))
-
-
-class BlackHole:
-    """A provider that accepts connections and never answers; counts who came."""
-
-    def __init__(self):
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(64)
-        self.accepted: list[socket.socket] = []
-        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/jwks"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                self.accepted.append(self.server.accept()[0])
-            except OSError:
-                return
-
-    def close(self):
-        self.server.close()
-        for held in self.accepted:
-            held.close()
 
 
 def signing_key(kid: str):
@@ -58,7 +34,7 @@ def token(private, kid: str) -> str:
 
 async def test_an_unreachable_provider_costs_one_timeout_and_the_loop_keeps_running():
     hole = BlackHole()
-    keys = KeySet(jwks_url=hole.url, timeout=0.5, cooldown=60)
+    keys = KeySet(jwks_url=hole.url + "/jwks", timeout=0.5, cooldown=60)
     verifier = TokenVerifier([Issuer("https://sso.test", keys, "relais")])
     private, _ = signing_key("made-up")
     ticks = 0
@@ -78,7 +54,7 @@ async def test_an_unreachable_provider_costs_one_timeout_and_the_loop_keeps_runn
         for _ in range(20):
             with pytest.raises(AuthError):
                 await asyncio.wait_for(verifier.access_token(token(private, "another")), 1)
-        assert len(hole.accepted) == 1
+        assert len(hole.held) == 1
     finally:
         running.cancel()
         hole.close()

@@ -12,9 +12,9 @@ from playwright.async_api import async_playwright, expect
 
 from relais_stats.app import create_app
 from relais_stats.periods import labels_of
-from tests.signin import provider_env, sign_in, start_provider_for
+from tests.signin import provider_on_a_free_port, provider_settings, sign_in
 from tests.stats.conftest import Publisher, closed_month_day, envelope, report_events
-from tests.support import free_port, running_app, serving, wait_until
+from tests.support import running_app, serving, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts", "screenshots")
@@ -69,17 +69,14 @@ async def _counted(app, total: int) -> bool:
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
     """The provider, only for the supervision page (the public page has no sign-in), and the port it expects."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip("Debian's Chromium is not installed")
-    port = free_port()
-    running = start_provider_for(tmp_path_factory.mktemp("provider"), [f"http://127.0.0.1:{port}"])
+    running, port = provider_on_a_free_port(tmp_path_factory.mktemp("provider"))
     yield running, port
     running.stop()
 
 
 async def test_a_supervisor_signs_in_and_sees_the_live_panel(stats_settings, provider):
     running, port = provider
-    oidc = {name.removeprefix("RELAIS_").lower(): value for name, value in provider_env(running).items()}
+    oidc = provider_settings(running)
     settings = stats_settings(**oidc)
     app = create_app(settings)
     waiting = envelope("chat.session_started", {"session_id": str(uuid.uuid4()), "force": "PN", "department": "75",

@@ -17,23 +17,10 @@ import asyncpg
 import structlog
 
 from relais_chat.settings import ChatSettings
-from relais_shared import outbox
-from relais_shared.contracts import OperatorOnDuty
+from relais_shared import duty_leases as leases
 from relais_shared.identity import Operator
 
 log = structlog.get_logger(__name__)
-# clock_timestamp(), not the transaction's start: taken under the officer's lock, it orders her events exactly.
-START_SQL = """
-INSERT INTO duty_leases (operator_sub, console, until) VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3))
-ON CONFLICT (operator_sub, console) DO UPDATE SET until = EXCLUDED.until
-RETURNING until, clock_timestamp() AS at"""
-# Only a lease still held is renewed: one her last socket ended stays ended.
-RENEW_SQL = """
-UPDATE duty_leases SET until = clock_timestamp() + make_interval(secs => $3)
-WHERE operator_sub = $1 AND console = $2 AND until < clock_timestamp() + make_interval(secs => $3::float8 - $4::float8)
-RETURNING until, clock_timestamp() AS at"""
-
-
 @dataclass
 class Duty:
     """One open console socket's part in its officer's duty."""
@@ -54,7 +41,7 @@ async def start(pool: asyncpg.Pool, operator: Operator, settings: ChatSettings) 
     """Register an open socket; the officer's first one puts her on duty. Its task renews while it is open."""
     duty = Duty(uuid.uuid4(), operator, settings)
     async with pool.acquire() as conn, conn.transaction():
-        await _serialise(conn, operator)
+        await leases.serialise(conn, operator)
         await conn.execute("DELETE FROM duty_sockets WHERE seen_at < now() - make_interval(secs => $1)",
                            settings.duty_lease_seconds)  # left by crashed nodes
         first = not await _others_open(conn, duty)
@@ -74,13 +61,10 @@ async def stop(pool: asyncpg.Pool, duty: Duty | None) -> None:
         await asyncio.gather(duty.renewal, return_exceptions=True)  # no renewal in flight behind the end
     try:
         async with pool.acquire() as conn, conn.transaction():
-            await _serialise(conn, duty.operator)
+            await leases.serialise(conn, duty.operator)
             await conn.execute("DELETE FROM duty_sockets WHERE connection_id = $1", duty.connection_id)
             if not await _others_open(conn, duty):
-                ended = await conn.fetch("DELETE FROM duty_leases WHERE operator_sub = $1 "
-                                         "RETURNING console, clock_timestamp() AS at", duty.operator.sub)
-                for row in ended:
-                    await outbox.add(conn, _event(duty.operator, row["console"], False, row["at"], row["at"]))
+                await leases.end(conn, duty.operator)
     except Exception as exc:  # noqa: BLE001 - the lease then ends by itself
         log.warning("chat.duty_end_failed", error=type(exc).__name__)
 
@@ -102,11 +86,10 @@ async def _keep(pool: asyncpg.Pool, duty: Duty) -> None:
 async def _renew(conn: asyncpg.Connection, operator: Operator, settings: ChatSettings, *, started: bool) -> None:
     """Extend the lease of each console (always when she starts, else once it is due) and publish it."""
     for console in consoles_of(operator):
-        row = await (conn.fetchrow(START_SQL, operator.sub, console, settings.duty_lease_seconds) if started else
-                     conn.fetchrow(RENEW_SQL, operator.sub, console, settings.duty_lease_seconds,
-                                   settings.duty_renew_seconds))
-        if row is not None:
-            await outbox.add(conn, _event(operator, console, True, row["until"], row["at"]))
+        if started:
+            await leases.start(conn, operator, console, settings.duty_lease_seconds)
+        else:
+            await leases.renew(conn, operator, console, settings.duty_lease_seconds, settings.duty_renew_seconds)
 
 
 async def _others_open(conn: asyncpg.Connection, duty: Duty) -> bool:
@@ -115,13 +98,3 @@ async def _others_open(conn: asyncpg.Connection, duty: Duty) -> bool:
         """SELECT EXISTS (SELECT 1 FROM duty_sockets WHERE operator_sub = $1 AND connection_id <> $2
                           AND seen_at > now() - make_interval(secs => $3))""",
         duty.operator.sub, duty.connection_id, duty.settings.duty_lease_seconds)
-
-
-async def _serialise(conn: asyncpg.Connection, operator: Operator) -> None:
-    # One opening or closing at a time per officer, across nodes: the first and the last socket are exact.
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('relais.duty|' || $1, 0))", operator.sub)
-
-
-def _event(operator: Operator, console: str, on_duty: bool, until, at) -> OperatorOnDuty:
-    return OperatorOnDuty(operator=operator.sub, alias=operator.alias, force=operator.force,
-                          departments=operator.departments, console=console, on_duty=on_duty, until=until, at=at)

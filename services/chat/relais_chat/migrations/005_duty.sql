@@ -1,4 +1,5 @@
--- Who is on duty at the chat and triage consoles (relais_chat.duty), published as operator.on_duty leases.
+-- Who is on duty at the chat and triage consoles (relais_chat.duty), published as operator.on_duty leases
+-- (relais_shared/duty_leases.py keeps the leases).
 -- One row per open officer console socket, touched by its node while it is open: a node that crashed leaves
 -- rows nobody touches, and they stop counting once older than a lease.
 CREATE TABLE duty_sockets (
@@ -8,10 +9,3 @@ CREATE TABLE duty_sockets (
 );
 CREATE INDEX duty_sockets_operator ON duty_sockets (operator_sub);
 
--- The lease last published for an operator at a console: renewals are published only when due.
-CREATE TABLE duty_leases (
-    operator_sub text        NOT NULL,
-    console      text        NOT NULL,
-    until        timestamptz NOT NULL,
-    PRIMARY KEY (operator_sub, console)
-);
