@@ -25,8 +25,10 @@ from relais_routing.app import create_app as create_routing
 from relais_routing.settings import RoutingSettings
 from relais_shared import tickets
 from relais_shared.contracts import Jurisdiction
+from tests.browser.conftest import async_chromium
 from tests.escalation.helpers import ConsoleClient, bearer, emergency, publish, token, write_policies
-from tests.support import running_app, serving, wait_until
+from tests.signin import page_errors, provider_settings, sign_in, start_provider_for
+from tests.support import free_port, running_app, serving, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ALERTS = ROOT / "deploy" / "monitoring" / "alerts.yml"
@@ -159,35 +161,37 @@ async def test_a_flood_of_danger_now_reports_keeps_every_report_and_rings_once(i
 
 
 async def test_the_console_shows_a_burst_as_one_card_that_a_dispatcher_takes_at_once(isolated, tmp_path):
-    playwright_api = pytest.importorskip("playwright.async_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("the browser check needs Debian's Chromium at /usr/bin/chromium")
+    from relais_cli.provider import DemoOperator
+
+    port = free_port()
+    # The dispatcher of the Ille-et-Vilaine centre, as an account at the operators' provider.
+    regie = DemoOperator("regie.35", "Régie 35", "GN", ("35",), ("dispatcher",), "GN-CORG-35", orange=True)
+    provider = start_provider_for(tmp_path / "provider", [f"http://127.0.0.1:{port}"], operators=[regie])
     settings = isolated.settings(
         EscalationSettings, keys_dir=str(tmp_path), policies_path=write_policies(tmp_path, SLOW_POLICY),
-        routing_url="http://127.0.0.1:9", feed_poll_seconds=0.5, emergency_ceiling_department=1)
+        routing_url="http://127.0.0.1:9", feed_poll_seconds=0.5, emergency_ceiling_department=1,
+        **provider_settings(provider))
     app = create_escalation(settings)
-    async with serving(app) as url, playwright_api.async_playwright() as p:
-        await wait_until(lambda: app.state.runtime.consumers, 15)
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        page = await browser.new_page()
-        problems = []
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        await page.goto(url + "/console")
-        await page.get_by_label("Jeton d'opérateur").fill(token(settings, alias="Régie 35"))
-        await page.get_by_role("button", name="Se connecter").click()
-        await page.get_by_text("Régie 35").wait_for()
-        await publish(settings.amqp_url, settings.namespace, *(emergency(settings) for _ in range(6)))
-        burst = page.locator("li.incident.burst")
-        await burst.get_by_text("Vague de signalements · 5 signalements").wait_for(timeout=15_000)
-        assert await page.locator("li.incident").count() == 2  # one report alone, one card for the five others
-        await burst.get_by_role("button", name="Prendre en compte toute la vague").click()
-        await page.locator("li.incident.burst.acknowledged").wait_for(timeout=10_000)
-        await burst.get_by_text("Voir les signalements de la vague").click()
-        assert await burst.locator(".burst-members li").count() == 5  # each report still there to open
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(SHOTS / "escalation-console-burst.png"), full_page=True)
-        assert await page.locator("#alarm").is_visible()  # the report outside the burst still waits for a person
-        await browser.close()
+    try:
+        async with serving(app, port) as url, async_chromium() as browser:
+            await wait_until(lambda: app.state.runtime.consumers, 15)
+            page = await browser.new_page()
+            problems = page_errors(page, url)
+            await sign_in(page, url + "/console", "regie.35")
+            await page.get_by_text("Régie 35").first.wait_for()
+            await publish(settings.amqp_url, settings.namespace, *(emergency(settings) for _ in range(6)))
+            burst = page.locator("li.incident.burst")
+            await burst.get_by_text("Vague de signalements · 5 signalements").wait_for(timeout=15_000)
+            assert await page.locator("li.incident").count() == 2  # one report alone, one card for the five others
+            await burst.get_by_role("button", name="Prendre en compte toute la vague").click()
+            await page.locator("li.incident.burst.acknowledged").wait_for(timeout=10_000)
+            await burst.get_by_text("Voir les signalements de la vague").click()
+            assert await burst.locator(".burst-members li").count() == 5  # each report still there to open
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SHOTS / "escalation-console-burst.png"), full_page=True)
+            assert await page.locator("#alarm").is_visible()  # the report outside the burst still waits for a person
+    finally:
+        provider.stop()
     assert problems == []
 
 

@@ -18,7 +18,7 @@ from relais_shared.settings import DEV_SECRET, ConfigError, RelaisSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_OVERLAY = ROOT / "deploy" / "kubernetes" / "overlays" / "local" / "kustomization.yaml"
-REAL = dict(oidc_issuer="https://sso.interieur.example", oidc_jwks_url="https://sso.interieur.example/jwks",
+REAL = dict(oidc_issuer="https://sso.interieur.example", oidc_client_secret="c" * 32,
             amqp_url="amqp://relais:pw@mq:5672/")
 
 
