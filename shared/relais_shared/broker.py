@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from typing import Any
 
 import aio_pika
 import aiormq
 import structlog
-from aio_pika.abc import AbstractRobustChannel, AbstractRobustConnection, AbstractRobustExchange
+from aio_pika.abc import (
+    AbstractExchange,
+    AbstractQueue,
+    AbstractRobustChannel,
+    AbstractRobustConnection,
+    AbstractRobustExchange,
+)
 
 from relais_shared.metrics import BROKER_CONNECTED
 from relais_shared.topology import ConsumerTopology, events_exchange
 
 log = structlog.get_logger(__name__)
-# Every queue this process declared, so that tests can remove their own quickly.
-DECLARED_QUEUES: set[str] = set()
 
 
 class PublishError(RuntimeError):
@@ -75,7 +80,8 @@ class Broker:
             and not self._channel.is_closed
 
     async def publish(self, body: bytes, *, routing_key: str, message_id: str, correlation_id: str | None,
-                      headers: dict | None = None, exchange: str | None = None, timeout: float = 10) -> None:
+                      headers: dict[str, Any] | None = None, exchange: str | None = None, timeout: float = 10,
+                      ) -> None:
         """Publish persistently with `mandatory`; returns only once the broker confirmed the message."""
         if self._channel is None or not self.is_connected:
             raise PublishError("broker not connected")
@@ -84,6 +90,7 @@ class Broker:
             message_id=message_id, correlation_id=correlation_id, type=routing_key, headers=headers or {},
         )
         target = self._exchange if exchange is None else await self._default_or(exchange)
+        assert target is not None  # connect() declares the events exchange with the channel
         # Returned (unroutable) messages raise PublishError and nacks DeliveryError: anything else is an ack.
         try:
             await target.publish(message, routing_key=routing_key, mandatory=True, timeout=timeout)
@@ -92,11 +99,11 @@ class Broker:
         except (TimeoutError, aio_pika.exceptions.AMQPError, ConnectionError, RuntimeError) as exc:
             raise PublishError(f"not confirmed: {type(exc).__name__}") from exc
 
-    async def _default_or(self, name: str):
+    async def _default_or(self, name: str) -> AbstractExchange:
         assert self._channel is not None
         return self._channel.default_exchange if name == "" else await self._channel.get_exchange(name)
 
-    async def declare_consumer_queues(self, channel: AbstractRobustChannel, topo: ConsumerTopology):
+    async def declare_consumer_queues(self, channel: AbstractRobustChannel, topo: ConsumerTopology) -> AbstractQueue:
         """Declare a consumer's main, retry and dead-letter queues, bind them, and return the main one."""
         exchange = await self.events_exchange(channel)
         # Auto-delete: it goes when the consumer's queues go (tests), never while one of them is bound.
@@ -113,7 +120,6 @@ class Broker:
         await queue.bind(forward, routing_key=topo.queue)
         for key in topo.routing_keys:
             await queue.bind(exchange, routing_key=key)
-        DECLARED_QUEUES.update(topo.all_queues())
         return queue
 
     async def close(self) -> None:

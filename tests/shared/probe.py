@@ -20,12 +20,18 @@ SINK = Migration("probe", 1, "001_sink.sql", """
 """)
 
 
+PROBE_CONSUMER = "probe.sink"
+
+
+# `test_consumers` names the queues the test harness deletes after each test (tests/harness/queues.py).
 class ProducerSettings(RelaisSettings):
     service_name: ClassVar[str] = "producer"
+    test_consumers: ClassVar[tuple[str, ...]] = ()
 
 
 class ProbeSettings(RelaisSettings):
     service_name: ClassVar[str] = "probe"
+    test_consumers: ClassVar[tuple[str, ...]] = (PROBE_CONSUMER,)
 
 
 def probe_migrations() -> list[Migration]:
@@ -51,7 +57,7 @@ def probe_runtime(settings: ProbeSettings, calls: Calls | None = None, delay: fl
         await conn.execute("INSERT INTO sink (event_id, report_id) VALUES ($1, $2)", envelope.event_id,
                            event.report_id)
 
-    spec = ConsumerSpec("probe.sink", {"report.received": record})
+    spec = ConsumerSpec(PROBE_CONSUMER, {"report.received": record})
     return ServiceRuntime(settings, consumers=[spec], migrations=probe_migrations())
 
 

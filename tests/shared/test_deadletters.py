@@ -13,6 +13,7 @@ async def test_dead_letters_are_listed_then_replayed_to_the_main_queue(isolated)
     broker = Broker(isolated.servers.amqp_url, namespace=isolated.namespace, service="probe")
     await broker.connect()
     topo = ConsumerTopology(isolated.namespace, "probe.events", ("report.received",), (200,))
+    isolated.queues.update(topo.all_queues())  # for the harness to delete after the test
     try:
         channel = await broker.connection.channel()
         await broker.declare_consumer_queues(channel, topo)
