@@ -14,10 +14,6 @@ import asyncio
 import json
 import os
 import random
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -27,53 +23,17 @@ import httpx
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import connect
 
-from bench.common import drop_databases
+from bench.common import drop_databases, percentile
+from tests.launcher import Process, ServiceProcess, free_port, python_module
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 DB = os.environ.get("RELAIS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/") + "/"
 AMQP = os.environ.get("RELAIS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 OFFICER_LOAD = 10  # conversations per officer
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
-
-
-def start(args: list[str], env: dict, url: str) -> subprocess.Popen:
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{args} exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not ready")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def echo_server(port: int) -> None:
@@ -108,8 +68,9 @@ async def paced(send, count: int, spacing: float) -> None:
 
 async def run_echo(conversations: int, messages: int, spacing: float) -> dict:
     port = free_port()
-    process = start([sys.executable, "-m", "bench.chat_latency", "--echo-server", str(port)], dict(os.environ),
-                    f"http://127.0.0.1:{port}/healthz")
+    # A module of this checkout, run from its root (tests/launcher), whatever directory the benchmark runs from.
+    process = Process(python_module("bench.chat_latency", "--echo-server", str(port)), dict(os.environ),
+                      ready_url=f"http://127.0.0.1:{port}/healthz").wait_ready()
     try:
         before = rss_kib(process.pid)
         sockets = [await connect(f"ws://127.0.0.1:{port}/echo") for _ in range(conversations)]
@@ -130,7 +91,7 @@ async def run_echo(conversations: int, messages: int, spacing: float) -> dict:
             await ws.close()
         return {"latencies": latencies, "per_connection_kib": per_connection}
     finally:
-        stop(process)
+        process.stop()
 
 
 class Relay:
@@ -140,7 +101,7 @@ class Relay:
         self.tag = uuid.uuid4().hex[:8]
         self.database, self.namespace, self.keys_dir = f"relais_bench_{self.tag}_chat", f"bench{self.tag}", keys_dir
         self.ports = [free_port(), free_port()]
-        self.processes: list[subprocess.Popen] = []
+        self.processes: list[ServiceProcess] = []
 
     def env(self, port: int) -> dict:
         return {**os.environ, "RELAIS_ENV": "test", "RELAIS_AMQP_URL": AMQP, "RELAIS_NAMESPACE": self.namespace,
@@ -154,14 +115,17 @@ class Relay:
         return f"http://127.0.0.1:{self.ports[i]}"
 
     def __enter__(self):
-        for port in self.ports:  # one after the other: the first migrates the fresh database
-            self.processes.append(start([sys.executable, "-m", "relais_chat"], self.env(port),
-                                        f"http://127.0.0.1:{port}/readyz"))
+        try:
+            for port in self.ports:  # one after the other: the first migrates the fresh database
+                self.processes.append(ServiceProcess("chat", self.env(port), port).wait_ready())
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc):
         for process in self.processes:
-            stop(process)
+            process.stop()
         asyncio.run(drop_databases([self.database], DB))
 
 

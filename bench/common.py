@@ -1,13 +1,11 @@
-"""Shared pieces of the benchmarks: a closed-loop HTTP load, percentiles, processes on free ports."""
+"""Shared pieces of the benchmarks: a closed-loop HTTP load, percentiles, throwaway databases and queues.
+
+Processes (services, the platform, baseline servers) start through tests/launcher, as in the tests."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 
@@ -15,12 +13,6 @@ import httpx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "results")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -68,39 +60,6 @@ async def closed_loop(label: str, url: str, make_body, *, concurrency: int, tota
     return LoadResult(label, len(latencies), errors, elapsed, latencies)
 
 
-class Process:
-    """A child process (a service or a baseline server) stopped for sure at the end."""
-
-    def __init__(self, args: list[str], env: dict[str, str], ready_url: str):
-        self.ready_url = ready_url
-        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def wait_ready(self, timeout: float = 60) -> Process:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.ready_url}: process exited with {self.process.returncode}")
-            try:
-                if httpx.get(self.ready_url, timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.ready_url} not ready")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-def python() -> str:
-    return sys.executable
-
-
 SERVER = os.environ.get("RELAIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/") + "/"
 
 
@@ -129,7 +88,7 @@ async def sweep_bench_queues() -> None:
 
     Service processes declare quorum queues the benchmark never names, and each holds file handles on the broker.
     """
-    from relais_shared.testing import all_queue_names, delete_queues
+    from tests.harness.queues import all_queue_names, delete_queues
 
     by_namespace: dict[str, list[str]] = {}
     for name in await all_queue_names():

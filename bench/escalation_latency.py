@@ -18,9 +18,10 @@ import asyncpg
 import httpx
 import websockets
 
-from bench.common import Process, drop_databases, free_port, percentile, python
+from bench.common import drop_databases, percentile
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
+from tests.launcher import ServiceProcess, free_port
 
 SERVER = os.environ.get("RELAIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/") + "/"
 AMQP = os.environ.get("RELAIS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -83,12 +84,12 @@ async def run(count: int = 100, interval: float = 0.2, background_rate: float = 
     ports = {s: free_port() for s in names}
     env = {**os.environ, "RELAIS_AMQP_URL": AMQP, "RELAIS_NAMESPACE": f"bench{tag}", "RELAIS_ENV": "test",
            "RELAIS_LOG_LEVEL": "WARNING", "RELAIS_KEYS_DIR": str(keys)}
-    processes = [Process([python(), "-m", f"relais_{s}"], env | {
+    processes = [ServiceProcess(s, env | {
         f"RELAIS_{s.upper()}_DATABASE_URL": SERVER + names[s], "RELAIS_HTTP_PORT": str(ports[s]),
         "RELAIS_INTAKE_ROUTING_URL": f"http://127.0.0.1:{ports['routing']}",
         "RELAIS_ESCALATION_ROUTING_URL": f"http://127.0.0.1:{ports['routing']}",
         "RELAIS_ESCALATION_POLICIES_PATH": str(keys / "policies.json"),
-        "RELAIS_INTAKE_REPORTS_PER_HOUR": "100000000"}, f"http://127.0.0.1:{ports[s]}/readyz")
+        "RELAIS_INTAKE_REPORTS_PER_HOUR": "100000000"}, ports[s])
         for s in ("routing", "intake", "escalation")]
     try:
         for process in processes:

@@ -10,7 +10,8 @@ import os
 import time
 import uuid
 
-from bench.common import Process, closed_loop, create_databases, drop_databases, free_port, python
+from bench.common import closed_loop, create_databases, drop_databases
+from tests.launcher import Process, ServiceProcess, free_port, python_module
 
 SERVER = os.environ.get("RELAIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/").rstrip("/") + "/"
 AMQP = os.environ.get("RELAIS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -28,16 +29,15 @@ async def run(total: int = 2000, concurrency: int = 16) -> list:
     await create_databases(databases)
     base_port, intake_port, routing_port = free_port(), free_port(), free_port()
     env = {**os.environ, "RELAIS_AMQP_URL": AMQP, "RELAIS_NAMESPACE": f"bench{tag}", "RELAIS_ENV": "test"}
-    baseline = Process([python(), "-m", "bench.baseline_app"], env | {
+    baseline = Process(python_module("bench.baseline_app"), env | {
         "BASELINE_DATABASE_URL": SERVER + databases[0], "BASELINE_PORT": str(base_port)},
-        f"http://127.0.0.1:{base_port}/readyz")
-    routing = Process([python(), "-m", "relais_routing"], env | {
-        "RELAIS_ROUTING_DATABASE_URL": SERVER + databases[2], "RELAIS_HTTP_PORT": str(routing_port)},
-        f"http://127.0.0.1:{routing_port}/readyz")
-    intake = Process([python(), "-m", "relais_intake"], env | {
+        ready_url=f"http://127.0.0.1:{base_port}/readyz")
+    routing = ServiceProcess("routing", env | {
+        "RELAIS_ROUTING_DATABASE_URL": SERVER + databases[2], "RELAIS_HTTP_PORT": str(routing_port)}, routing_port)
+    intake = ServiceProcess("intake", env | {
         "RELAIS_INTAKE_DATABASE_URL": SERVER + databases[1], "RELAIS_HTTP_PORT": str(intake_port),
-        "RELAIS_INTAKE_ROUTING_URL": f"http://127.0.0.1:{routing_port}", "RELAIS_LOG_LEVEL": "WARNING",
-        "RELAIS_INTAKE_REPORTS_PER_HOUR": "10000000"}, f"http://127.0.0.1:{intake_port}/readyz")
+        "RELAIS_INTAKE_ROUTING_URL": routing.url, "RELAIS_LOG_LEVEL": "WARNING",
+        "RELAIS_INTAKE_REPORTS_PER_HOUR": "10000000"}, intake_port)
     try:
         for process in (baseline, routing, intake):
             process.wait_ready()

@@ -13,83 +13,45 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
-import re
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 
-import httpx
-
 from bench.common import SERVER, LoadResult, closed_loop, drop_databases, percentile
 from relais_cli.services import free_port_offset
+from tests.launcher import Platform
 
 
-class RelaisUp:
-    """`relais up` on throwaway databases and broker namespace; replica i of a service on its port + 100 i."""
-
-    PORTS = {"intake": 8001, "routing": 8002, "chat": 8003, "escalation": 8004, "followup": 8005}
+class RelaisUp(Platform):
+    """`relais up` (tests/launcher) on throwaway databases, broker namespace and keys, all removed at stop."""
 
     def __init__(self, services: tuple[str, ...], replicas: int, offset: int):
-        from bench.common import ROOT
-
         self.keys_dir = tempfile.mkdtemp(prefix="relais-bench-keys-")
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="relais-up-", suffix=".log")  # noqa: SIM115
-        self.services, self.replicas, self.offset, self.tag = services, replicas, offset, uuid.uuid4().hex[:8]
-        self.databases = {s: f"relais_bench_{self.tag}_{s}" for s in services}
+        self.services, self.replicas, self.tag = services, replicas, uuid.uuid4().hex[:8]
+        self.names = {s: f"relais_bench_{self.tag}_{s}" for s in services}
         env = {**os.environ, "RELAIS_ENV": "test", "RELAIS_NAMESPACE": f"bench{self.tag}",
                "RELAIS_LOG_LEVEL": "WARNING", "RELAIS_INTAKE_REPORTS_PER_HOUR": "100000000",
                "RELAIS_CHAT_FLOOD_BURST": "1000", "RELAIS_CHAT_WS_FRAMES_BURST": "100000",
                "RELAIS_CHAT_WS_FRAMES_PER_SECOND": "100000", "RELAIS_CHAT_FLOOD_PER_SECOND": "1000",
                "RELAIS_CHAT_SESSIONS_PER_HOUR": "100000000",
                "RELAIS_KEYS_DIR": self.keys_dir}
-        env |= {f"RELAIS_{s.upper()}_DATABASE_URL": SERVER + name for s, name in self.databases.items()}
-        self.process = subprocess.Popen([sys.executable, "-m", "relais_cli.main", "up", "--replicas", str(replicas),
-                                         "--port-offset", str(offset), *services], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        databases = {s: SERVER + name for s, name in self.names.items()}
+        env |= {f"RELAIS_{s.upper()}_DATABASE_URL": url for s, url in databases.items()}
+        super().__init__(env, "--replicas", str(replicas), *services, offset=offset, databases=databases)
 
-    def url(self, service: str, replica: int = 0) -> str:
-        return f"http://127.0.0.1:{self.PORTS[service] + self.offset + 100 * replica}"
+    def wait_ready(self, timeout: float = 90) -> RelaisUp:
+        super().wait_ready(self.services, self.replicas, timeout)
+        return self
 
-    def wait_ready(self, timeout: float = 90) -> None:
-        pending = {(s, r) for s in self.services for r in range(self.replicas)}
-        deadline = time.monotonic() + timeout
-        while pending and time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"relais up exited: {self.output()[-2000:]}")
-            for service, replica in list(pending):
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(self.url(service, replica) + "/readyz", timeout=1).status_code == 200:
-                        pending.discard((service, replica))
-            time.sleep(0.3)
-        if pending:
-            raise RuntimeError(f"not ready after {timeout}s: {sorted(pending)}")
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()
-
-    def pid(self, service: str, replica: int) -> int:
-        """The process of one replica, from the supervisor's "started <service>#<i> … (pid N)" line."""
-        found = re.findall(rf"started {service}#{replica} on port \d+ \(pid (\d+)\)", self.output())
-        return int(found[-1])
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(40)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # callable from inside a running event loop
-            pool.submit(asyncio.run, drop_databases(self.databases.values())).result()
-        self.log.close()
-        shutil.rmtree(self.keys_dir, ignore_errors=True)
+    def stop(self, timeout: float = 40, signum: int = signal.SIGINT) -> int:
+        try:
+            return super().stop(timeout, signum)
+        finally:
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:  # callable from inside a running event loop
+                pool.submit(asyncio.run, drop_databases(self.names.values())).result()
+            shutil.rmtree(self.keys_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager

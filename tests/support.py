@@ -11,6 +11,8 @@ import time
 import aio_pika
 import httpx
 
+from tests.launcher.process import free_port  # tests import it from here too
+
 
 @contextlib.asynccontextmanager
 async def running_app(app):
@@ -60,14 +62,6 @@ class EventTap:
 
     async def __aexit__(self, *exc):
         await self.connection.close()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.asynccontextmanager

@@ -18,7 +18,7 @@ import pytest
 
 from relais_intake.settings import IntakeSettings
 from relais_routing.settings import RoutingSettings
-from tests.processes import ROOT, ServiceProcess
+from tests.launcher import ROOT, ServiceProcess
 from tests.support import free_port
 
 CHROMIUM = "/usr/bin/chromium"

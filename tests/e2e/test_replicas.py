@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from relais_cli.services import SERVICES
-from tests.e2e.conftest import start_platform
+from tests.launcher import start_platform
 from tests.support import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]

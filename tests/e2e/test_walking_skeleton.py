@@ -58,7 +58,8 @@ async def test_an_unknown_commune_goes_to_triage(platform):
     assert (await routing_of(platform, report_id))["reason"] == "no_competence"
 
 
-async def test_a_completed_intervention_puts_the_victim_on_the_call_back_list(platform, isolated):
+async def test_a_completed_intervention_puts_the_victim_on_the_call_back_list(platform):
+    isolated = platform.isolated  # the platform's namespace: it is shared by the module
     completed_at = datetime(2026, 3, 28, 22, 30, tzinfo=UTC)
     event = contracts.InterventionCompleted(incident_id=uuid.uuid4(), case_reference="GN-35-2026-0001", force="GN",
                                             department="35", completed_at=completed_at)
@@ -88,18 +89,18 @@ def test_every_service_answers_health_and_metrics(platform):
         assert "relais_http_requests_total" in httpx.get(platform.url(service) + "/metrics", timeout=5).text
 
 
-def test_ctrl_c_stops_every_child_cleanly(platform):
+def test_ctrl_c_stops_every_child_cleanly(own_platform):
+    platform = own_platform  # stopped here: not the module's
     assert platform.stop() == 0
     for service in ("intake", "routing", "chat", "escalation", "followup"):
         with pytest.raises(httpx.ConnectError):
             httpx.get(platform.url(service) + "/healthz", timeout=2)
 
 
-
-
-async def test_the_correlation_id_of_a_request_travels_through_every_event(platform, isolated):
+async def test_the_correlation_id_of_a_request_travels_through_every_event(platform):
     from tests.support import EventTap
 
+    isolated = platform.isolated
     async with EventTap(isolated.servers.amqp_url, isolated.namespace, "report.*") as tap:
         created = httpx.post(f"{platform.url('intake')}/v1/reports", timeout=5,
                              headers={"X-Correlation-ID": "trace-4242"},

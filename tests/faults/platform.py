@@ -6,13 +6,10 @@ import asyncio
 import contextlib
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import aio_pika
 import asyncpg
-import httpx
 
 from bench.load_day import Ledger, drive, steady_schedule
 from relais_escalation.settings import EscalationSettings
@@ -20,9 +17,9 @@ from relais_intake.settings import IntakeSettings
 from relais_routing.settings import RoutingSettings
 from tests.faults import switches
 from tests.faults.verdict import Observed, Verdict, judge
-from tests.support import free_port, wait_until
+from tests.launcher import Process, free_port, python_module
+from tests.support import wait_until
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 SETTINGS = {"routing": RoutingSettings, "intake": IntakeSettings, "escalation": EscalationSettings}
 CONSUMERS = {"routing": "routing.reports", "intake": "intake.routing-results",
              "escalation": "escalation.emergencies"}
@@ -40,7 +37,7 @@ class FaultPlatform:
                   "RELAIS_ESCALATION_ROUTING_URL": routing_url, "RELAIS_INTAKE_REPORTS_PER_HOUR": "100000000"}
         self.envs = {s: isolated.env(cls, self.ports[s]) | common | (env or {}).get(s, {})
                      for s, cls in SETTINGS.items()}
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.processes: dict[str, Process] = {}
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -50,26 +47,16 @@ class FaultPlatform:
 
     def start(self, service: str) -> None:
         # With a guarantee switched off, the service starts through the switches module; else as itself.
-        command = ["-m", "tests.faults.switches", f"relais_{service}"] if switches.requested() \
-            else ["-m", f"relais_{service}"]
+        command = python_module("tests.faults.switches", f"relais_{service}") if switches.requested() \
+            else python_module(f"relais_{service}")
         logs = os.environ.get("RELAIS_FAULTS_LOGS")  # a directory: keep each service's output there
-        output = open(os.path.join(logs, f"{service}.log"), "ab") if logs else subprocess.DEVNULL  # noqa: SIM115
-        self.processes[service] = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=self.envs[service],
-                                                   stdout=output, stderr=output)
+        self.processes[service] = Process(command, self.envs[service], ready_url=self.url(service) + "/readyz",
+                                          log=os.path.join(logs, f"{service}.log") if logs else None, name=service)
 
     def wait_ready(self, *services: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         for service in services or tuple(self.processes):
-            while not self._ready(service):
-                assert self.processes[service].poll() is None, f"{service} exited during start-up"
-                assert time.monotonic() < deadline, f"{service} not ready after {timeout}s"
-                time.sleep(0.2)
-
-    def _ready(self, service: str) -> bool:
-        try:
-            return httpx.get(self.url(service) + "/readyz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
+            self.processes[service].wait_ready(max(0.0, deadline - time.monotonic()))
 
     def start_all(self) -> FaultPlatform:
         for service in SETTINGS:  # one by one: each migrates its own fresh database
@@ -79,19 +66,15 @@ class FaultPlatform:
 
     def kill(self, service: str) -> None:
         """SIGKILL: no clean shutdown, in-flight messages unacked, transactions cut."""
-        process = self.processes[service]
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
+        self.processes[service].kill()
 
     def signal(self, service: str, signum: int) -> None:
-        self.processes[service].send_signal(signum)
+        self.processes[service].send(signum)
 
     def stop_all(self) -> None:
         for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGCONT)  # a frozen process must be able to die
-                process.kill()
-                process.wait(10)
+            process.send(signal.SIGCONT)  # a frozen process must be able to die
+            process.kill()
 
 
 @contextlib.asynccontextmanager

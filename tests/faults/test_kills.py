@@ -51,13 +51,18 @@ async def test_a_service_killed_mid_batch_loses_nothing_and_applies_nothing_twic
 class KilledAfterConfirm(OutboxRelay):
     """A relay whose process dies once the broker confirmed a batch, before the rows are marked sent."""
 
+    batch_in_flight = 20  # what the test writes in one transaction
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.confirmed = asyncio.Event()
+        self.published = 0
 
     async def _publish(self, row) -> None:
         await super()._publish(row)
-        self.confirmed.set()
+        self.published = getattr(self, "published", 0) + 1  # the class is swapped in after __init__
+        if self.published >= self.batch_in_flight:  # the whole batch confirmed, not only its first row
+            self.confirmed.set()
         await asyncio.Event().wait()  # frozen until the "kill" cancels it: the transaction never commits
 
 

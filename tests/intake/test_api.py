@@ -25,7 +25,7 @@ async def raw_dump(pool) -> str:
     return "\n".join(parts)
 
 
-async def test_a_report_is_accepted_with_a_receipt_sealed_at_rest_and_routed(intake, isolated):
+async def test_a_report_is_accepted_with_a_receipt_sealed_at_rest_and_routed(intake, isolated, routing_consumer):
     app, client = intake
     async with EventTap(isolated.servers.amqp_url, isolated.namespace, "report.*") as tap:
         response = await client.post("/v1/reports", json=report(
@@ -62,6 +62,7 @@ async def test_danger_now_and_a_severe_assessment_raise_an_emergency_at_once(int
 
 
 async def test_a_report_accepted_while_the_broker_is_down_is_delivered_after_it_returns(intake, isolated,
+                                                                                        routing_consumer,
                                                                                         broker_control):
     app, client = intake
     broker_control.stop()

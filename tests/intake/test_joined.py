@@ -89,7 +89,7 @@ async def test_without_routing_nothing_is_stamped_and_the_chat_goes_to_national_
     assert tickets.redeem(app.state.intake.keyring, accepted["chat_ticket"]).jurisdiction is None
 
 
-async def test_erasure_travels_and_a_late_routing_result_changes_nothing(intake, isolated):
+async def test_erasure_travels_and_a_late_routing_result_changes_nothing(intake, isolated, routing_consumer):
     app, client = intake
     pool = app.state.runtime.pool
     accepted = (await client.post("/v1/reports", json={"role": "victim", "category": "domestic_violence",

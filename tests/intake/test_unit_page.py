@@ -60,7 +60,7 @@ async def test_a_unit_officer_gets_her_console_french_first_without_a_token_fiel
     assert "innerHTML" not in script and "Authorization" not in script and "Storage" not in script
 
 
-async def test_a_unit_signed_in_lists_and_closes_through_the_api(intake):
+async def test_a_unit_signed_in_lists_and_closes_through_the_api(intake, routing_consumer):
     app, client = intake
     assert set(BRIGADE.roles) <= set(READERS)
     created = await routed_report(app, client, category="sexual_harassment")

@@ -24,7 +24,7 @@ def bearer(settings, **overrides) -> dict[str, str]:
 
 
 @pytest.fixture
-async def unit(intake_settings, tmp_path):
+async def unit(intake_settings, routing_consumer, tmp_path):
     settings = intake_settings(keys_dir=str(tmp_path))
     app = create_app(settings)
     async with running_app(app) as client:

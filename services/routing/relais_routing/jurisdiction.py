@@ -1,5 +1,6 @@
 """In-memory jurisdiction index: postal code -> communes -> competent force, unit and operational centre."""
 
+import functools
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -132,6 +133,13 @@ class JurisdictionIndex:
         units = {c.unit.id for c in self._competence.values()}
         return IndexStats(len(self._communes), len(self._by_postal), len(self._departments),
                           len(self._competence), len(units), self._ignored)
+
+
+@functools.cache
+def reference_index() -> JurisdictionIndex:
+    """The packaged communes and departments without competence, built once per process however many apps it
+    creates (tests create one per test): the index is immutable, and competence comes as a new index sharing it."""
+    return JurisdictionIndex(load_communes(), load_departments(), {})
 
 
 def load_default_index() -> JurisdictionIndex:
