@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -34,20 +32,16 @@ def run(service: str, host: str | None, port: int | None) -> None:
     """Run one service in the foreground."""
     from relais_shared.serve import run_service
 
-    entry = SERVICES[service]
-    run_service(f"{entry.module}.app", entry.settings_class(), host=host, port=port)
+    run_service(SERVICES[service], host=host, port=port)
 
 
 @cli.command()
 @click.argument("services", nargs=-1, type=click.Choice(list(SERVICES)))
 def migrate(services: tuple[str, ...]) -> None:
-    """Create each service's database if missing and apply its migrations."""
-    from relais_shared.db import migrate as apply
-    from relais_shared.runtime import service_migrations
-
+    """Create each service's database if missing and apply its migrations (what a container's pre-start step,
+    `python -m relais_<service> migrate`, does)."""
     for name in services or tuple(SERVICES):
-        settings = _settings(name)
-        applied = asyncio.run(apply(settings.service_database_url, service_migrations(name)))
+        applied = asyncio.run(SERVICES[name].migrate(_settings(name).service_database_url))
         click.echo(f"{name}: {len(applied)} migration(s) applied")
 
 
@@ -63,7 +57,7 @@ def up(replicas: int, port_offset: int, dev_provider: bool, services: tuple[str,
     names = services or tuple(SERVICES)
     click.get_current_context().invoke(migrate, services=names)
     def port(name: str, replica: int) -> int:
-        return SERVICES[name].settings_class().default_port + port_offset + REPLICA_PORT_STEP * replica
+        return SERVICES[name].default_port + port_offset + REPLICA_PORT_STEP * replica
 
     peers = {var: f"http://127.0.0.1:{port(target, 0)}" for var, target in PEER_URLS.items() if var not in os.environ}
     ports = [port(name, i) for name in names for i in range(replicas)]
@@ -76,21 +70,16 @@ def up(replicas: int, port_offset: int, dev_provider: bool, services: tuple[str,
 @cli.command()
 @click.argument("services", nargs=-1, type=click.Choice(list(SERVICES)))
 def purge(services: tuple[str, ...]) -> None:
-    """Apply each service's retention rules now and print what was deleted."""
+    """Apply each service's retention rules (its manifest's) now and print what was deleted."""
     from relais_shared.db import connect
-    from relais_shared.db import migrate as migrate_database
-    from relais_shared.retention import SHARED_RULES
     from relais_shared.retention import purge as apply
-    from relais_shared.runtime import service_migrations
 
     async def run(name: str) -> dict[str, int]:
-        settings = _settings(name)
-        module = f"relais_{name}.retention"
-        extra = importlib.import_module(module).rules(settings) if importlib.util.find_spec(module) else ()
-        await migrate_database(settings.service_database_url, service_migrations(name))
+        manifest, settings = SERVICES[name], _settings(name)
+        await manifest.migrate(settings.service_database_url)
         conn = await connect(settings.service_database_url)
         try:
-            return await apply(conn, SHARED_RULES + tuple(extra))
+            return await apply(conn, manifest.retention_rules(settings))
         finally:
             await conn.close()
 
@@ -169,7 +158,7 @@ def _base_settings() -> RelaisSettings:
 
 def _settings(name: str) -> RelaisSettings:
     try:
-        return SERVICES[name].settings_class()()
+        return SERVICES[name].settings()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -177,9 +166,9 @@ def _settings(name: str) -> RelaisSettings:
 cli.add_command(operator_group, "operator")
 cli.add_command(provider_command, "provider")
 
-for _name in SERVICES:
-    if importlib.util.find_spec(f"relais_{_name}.cli") is not None:
-        cli.add_command(importlib.import_module(f"relais_{_name}.cli").group, _name)
+for _manifest in SERVICES.values():
+    if _manifest.cli_group is not None:
+        cli.add_command(_manifest.command_group(), _manifest.name)
 
 
 if __name__ == "__main__":

@@ -1,30 +1,22 @@
-"""The six services the CLI knows how to run, in start order."""
+"""The six services, by their manifests, in start order: the one list `relais`, the deployments' tests and the
+test harness iterate. Only the command line imports every service's manifest; services never import each other.
+"""
 
 from __future__ import annotations
 
-import importlib
 import random
 import socket
-from dataclasses import dataclass
 
+from relais_chat.manifest import manifest as chat
 from relais_cli.supervisor import REPLICA_PORT_STEP
-from relais_shared.settings import RelaisSettings
+from relais_escalation.manifest import manifest as escalation
+from relais_followup.manifest import manifest as followup
+from relais_intake.manifest import manifest as intake
+from relais_routing.manifest import manifest as routing
+from relais_shared.manifest import ServiceManifest
+from relais_stats.manifest import manifest as stats
 
-
-@dataclass(frozen=True)
-class ServiceEntry:
-    name: str
-
-    @property
-    def module(self) -> str:
-        return f"relais_{self.name}"
-
-    def settings_class(self) -> type[RelaisSettings]:
-        module = importlib.import_module(f"{self.module}.settings")
-        return next(v for k, v in vars(module).items() if k.endswith("Settings") and k != "RelaisSettings")
-
-
-SERVICES = {name: ServiceEntry(name) for name in ("routing", "intake", "chat", "escalation", "followup", "stats")}
+SERVICES: dict[str, ServiceManifest] = {m.name: m for m in (routing, intake, chat, escalation, followup, stats)}
 
 
 def free_port_offset(services=tuple(SERVICES), replicas: int = 2) -> int:
@@ -33,7 +25,7 @@ def free_port_offset(services=tuple(SERVICES), replicas: int = 2) -> int:
     Ports inside the ephemeral range can be taken at any moment by an outgoing connection (to PostgreSQL or
     RabbitMQ), which made a test platform fail to bind now and then.
     """
-    base_ports = [SERVICES[name].settings_class().default_port for name in services]
+    base_ports = [SERVICES[name].default_port for name in services]
     for _ in range(50):
         offset = random.randrange(10_000, 24_000, 200)
         ports = [port + offset + REPLICA_PORT_STEP * replica for port in base_ports for replica in range(replicas)]

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import re
-import sys
 from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import structlog
+from asyncpg.pool import PoolConnectionProxy
 
 from relais_shared.db_roles import ensure_runtime_role, grant_runtime_role
 
 log = structlog.get_logger(__name__)
+# What a query runs on: a connection of its own or one a pool lends (`async with pool.acquire() as conn`).
+# They take the same calls; asyncpg's type stubs tell them apart.
+Connection = asyncpg.Connection | PoolConnectionProxy
 MIGRATION_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 MIGRATION_LOCK = 0x52454C41  # "RELA": one advisory lock key for every migration run
 
@@ -139,22 +140,3 @@ async def migrate_as_owner(url: str, service: str, runtime_password: str | None)
         return applied
     finally:
         await conn.close()
-
-
-def main(argv: list[str]) -> int:
-    """`python -m relais_shared.db migrate <service>`: an init container's or one-shot container's migration.
-
-    RELAIS_DATABASE_URL names the service's database and its owner; RELAIS_RUNTIME_ROLE_PASSWORD, when set,
-    creates the `<database>_app` role the service then runs as (docker-compose; on Kubernetes the operator does).
-    """
-    if len(argv) != 2 or argv[0] != "migrate":
-        print("usage: python -m relais_shared.db migrate <service>", file=sys.stderr)
-        return 2
-    url = os.environ["RELAIS_DATABASE_URL"]
-    applied = asyncio.run(migrate_as_owner(url, argv[1], os.environ.get("RELAIS_RUNTIME_ROLE_PASSWORD")))
-    print(f"relais: {argv[1]}: {len(applied)} migration(s) applied", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -1,5 +1,5 @@
 """What docker compose would give a container, computed without Docker: the .env file, `${…}` interpolation,
-anchors and merge keys, and the image's own ENV.
+anchors and merge keys, and the image's own ENV (its Dockerfile read with the service's build arguments).
 
 Only the subset of Compose's rules docker-compose.yml and make-env.py use is modelled, and anything else is
 refused rather than guessed: a .env line that is not NAME=value, a `$` that starts nothing Compose knows.
@@ -107,25 +107,73 @@ def load_compose() -> dict:
     return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
 
 
-def image_env(dockerfile: Path) -> dict[str, str]:
+def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, comments dropped and `\\` continuations joined."""
+    instructions: list[tuple[str, str]] = []
+    pending = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        line = pending + line
+        pending = ""
+        keyword, _, args = line.partition(" ")
+        instructions.append((keyword.upper(), args.strip()))
+    assert not pending, f"{path}: dangling line continuation at the end of the file"
+    return instructions
+
+
+def built_instructions(path: Path, build_args: dict[str, str]) -> list[tuple[str, str]]:
+    """The instructions as Docker builds them with these build arguments: a stage sees an argument from its own
+    `ARG` on (or the ARG's default), and `${NAME}` is replaced there; a command run by the container (CMD,
+    ENTRYPOINT, HEALTHCHECK) keeps its `${…}`, which are the container's variables."""
+    declared: dict[str, str] = {}
+    built = []
+    for keyword, args in dockerfile_instructions(path):
+        if keyword == "FROM":
+            declared = {}
+        elif keyword == "ARG":
+            name, _, default = args.partition("=")
+            declared[name] = build_args.get(name, default)
+        elif keyword not in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+            args = re.sub(r"\$\{(\w+)\}", lambda m, seen=declared: seen.get(m.group(1), m.group(0)), args)
+        built.append((keyword, args))
+    return built
+
+
+def final_stage(instructions: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
+    return instructions[last_from:]
+
+
+def image_env(dockerfile: Path, build_args: dict[str, str] | None = None) -> dict[str, str]:
     """The ENV of the Dockerfile's last stage (literal values; `$PATH`-style references are left out)."""
-    lines = dockerfile.read_text(encoding="utf-8").replace("\\\n", " ").splitlines()
-    stage_start = max(i for i, line in enumerate(lines) if line.strip().upper().startswith("FROM "))
     env: dict[str, str] = {}
-    for line in lines[stage_start:]:
-        if line.strip().upper().startswith("ENV "):
-            for word in shlex.split(line.strip()[4:]):
+    for keyword, args in final_stage(built_instructions(dockerfile, build_args or {})):
+        if keyword == "ENV":
+            for word in shlex.split(args):
                 name, _, value = word.partition("=")
                 if "$" not in value:
                     env[name] = value
     return env
 
 
+def compose_build_args(spec: dict) -> dict[str, str]:
+    """A compose service's build arguments (`args:` as a mapping)."""
+    args = (spec.get("build") or {}).get("args") or {}
+    assert isinstance(args, dict), "build args must be a mapping"
+    return {name: str(value) for name, value in args.items()}
+
+
 def container_env(compose: dict, service: str, variables: dict[str, str]) -> dict[str, str]:
     """The environment the service's container starts with: its image's ENV, then compose's, interpolated."""
     spec = compose["services"][service]
     build = spec.get("build") or {}
-    env = image_env(ROOT / build.get("context", ".") / build["dockerfile"]) if build.get("dockerfile") else {}
+    dockerfile = ROOT / build.get("context", ".") / build["dockerfile"] if build.get("dockerfile") else None
+    env = image_env(dockerfile, compose_build_args(spec)) if dockerfile else {}
     declared = spec.get("environment") or {}
     assert isinstance(declared, dict), f"{service}: environment must be a mapping"
     for name, value in declared.items():

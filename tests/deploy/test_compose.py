@@ -1,6 +1,7 @@
-"""Static checks of the container deployment: docker-compose.yml, the service Dockerfiles, the init script.
+"""Static checks of the container deployment: docker-compose.yml, the one service Dockerfile, the init script.
 
-No Docker engine is needed: the files are parsed and checked against the workspace (uv.lock, ports).
+No Docker engine is needed: the files are parsed and checked against the workspace (uv.lock, the services'
+manifests). The Dockerfile is read as Docker builds it for each service, with compose's build arguments.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from relais_cli.services import SERVICES as MANIFESTS
+from tests.deploy.compose_env import built_instructions, compose_build_args, final_stage
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 POSTGRES_INIT = ROOT / "deploy" / "compose" / "postgres-init.sql"
+DOCKERFILE = "Dockerfile"  # at the root: every service image, the service a build argument
 
-SERVICES = {"intake": 8001, "routing": 8002, "chat": 8003, "escalation": 8004, "followup": 8005, "stats": 8006}
+SERVICES = {name: manifest.default_port for name, manifest in MANIFESTS.items()}
 REQUIRED_ENV = ("RELAIS_ENV", "RELAIS_AMQP_URL", "RELAIS_DATABASE_URL", "RELAIS_SECRET_KEY")
 
 
@@ -41,30 +46,6 @@ def _environment(service: dict) -> dict[str, str]:
     return {key: "" if value is None else str(value) for key, value in env.items()}
 
 
-def _dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, comments dropped and `\\` continuations joined."""
-    instructions: list[tuple[str, str]] = []
-    pending = ""
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        line = pending + line
-        pending = ""
-        keyword, _, args = line.partition(" ")
-        instructions.append((keyword.upper(), args.strip()))
-    assert not pending, f"{path}: dangling line continuation at the end of the file"
-    return instructions
-
-
-def _final_stage(instructions: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
-    return instructions[last_from:]
-
-
 def _exec_form(args: str) -> list[str]:
     """A CMD/ENTRYPOINT in JSON (exec) form or shell form, as a list of words."""
     if args.startswith("["):
@@ -85,7 +66,7 @@ def _lock_package_names() -> set[str]:
 # ---- docker-compose.yml: the five services ----
 
 @pytest.mark.parametrize(("name", "port"), SERVICES.items())
-def test_service_is_built_from_its_dockerfile(compose: dict, name: str, port: int) -> None:
+def test_service_is_built_from_the_one_dockerfile(compose: dict, name: str, port: int) -> None:
     build = _service(compose, name).get("build")
     assert isinstance(build, dict), f"{name}: `build` must be a mapping with context and dockerfile"
     context = ROOT / build.get("context", ".")
@@ -93,8 +74,14 @@ def test_service_is_built_from_its_dockerfile(compose: dict, name: str, port: in
     dockerfile = build.get("dockerfile")
     assert dockerfile, f"{name}: build.dockerfile is not set"
     assert (context / dockerfile).is_file(), f"{name}: build.dockerfile {dockerfile!r} does not exist"
-    assert Path(dockerfile).as_posix() == f"services/{name}/Dockerfile", (
-        f"{name}: expected services/{name}/Dockerfile, got {dockerfile!r}")
+    assert Path(dockerfile).as_posix() == DOCKERFILE, f"{name}: expected {DOCKERFILE}, got {dockerfile!r}"
+    assert compose_build_args(_service(compose, name)) == {"SERVICE": name, "PORT": str(port)}, (
+        f"{name}: build args must name the service and its manifest's port, got {build.get('args')!r}")
+
+
+def test_no_service_keeps_a_dockerfile_of_its_own() -> None:
+    copies = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("services/*/Dockerfile"))
+    assert not copies, f"every service image comes from {DOCKERFILE}; remove {copies}"
 
 
 @pytest.mark.parametrize(("name", "port"), SERVICES.items())
@@ -161,9 +148,10 @@ def test_service_runs_as_its_own_broker_user_and_database_role(compose: dict, na
     depends_on = service["depends_on"]
     for one_shot in ("broker-users", f"{name}-migrate"):
         assert depends_on[one_shot]["condition"] == "service_completed_successfully", f"{name}: {one_shot}"
-    # The migration runs as the database's owner and creates the role with the password the service uses.
+    # The pre-start step (relais_shared.serve.main) runs as the database's owner and creates the role with the
+    # password the service uses.
     migrate = _service(compose, f"{name}-migrate")
-    assert migrate["command"] == ["python", "-m", "relais_shared.db", "migrate", name]
+    assert migrate["command"] == ["python", "-m", f"relais_{name}", "migrate"]
     assert migrate["image"] == service["image"] and migrate["pull_policy"] == "never"
     migrate_env = _environment(migrate)
     assert migrate_env["RELAIS_DATABASE_URL"].startswith("postgresql://${POSTGRES_USER:-relais}:")
@@ -231,13 +219,25 @@ def test_postgres_init_script_creates_every_service_database(compose: dict) -> N
     assert not missing, f"{POSTGRES_INIT.name} does not create {sorted(missing)} (creates {sorted(created)})"
 
 
-# ---- the service Dockerfiles ----
+# ---- the service Dockerfile, as built for each service ----
+
+def _built_for(compose: dict, name: str) -> list[tuple[str, str]]:
+    path = ROOT / DOCKERFILE
+    assert path.is_file(), f"{path} is missing"
+    return built_instructions(path, compose_build_args(_service(compose, name)))
+
+
+def _run_by_shell(command: list[str], env: dict[str, str]) -> list[str]:
+    """The words a `sh -c "exec …"` command runs, with the image's ENV put in (a plain command is returned)."""
+    if command[:2] != ["sh", "-c"]:
+        return command
+    words = shlex.split(re.sub(r"\$\{(\w+)\}", lambda m: env.get(m.group(1), ""), command[2]))
+    return words[1:] if words[:1] == ["exec"] else words
+
 
 @pytest.mark.parametrize(("name", "port"), SERVICES.items())
-def test_dockerfile_runtime_stage(name: str, port: int) -> None:
-    path = ROOT / "services" / name / "Dockerfile"
-    assert path.is_file(), f"{path} is missing"
-    instructions = _dockerfile_instructions(path)
+def test_dockerfile_runtime_stage(compose: dict, name: str, port: int) -> None:
+    instructions = _built_for(compose, name)
     froms = [args for keyword, args in instructions if keyword == "FROM"]
     assert len(froms) >= 2, f"{name}: the Dockerfile must be multi-stage, has FROM {froms}"
     for image in froms:
@@ -246,7 +246,7 @@ def test_dockerfile_runtime_stage(name: str, port: int) -> None:
             assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", base), (
                 f"{name}: base image must be a pinned python:3.11.x-slim-bookworm, got {base!r}")
 
-    final = _final_stage(instructions)
+    final = final_stage(instructions)
     users = [args for keyword, args in final if keyword == "USER"]
     assert users, f"{name}: the runtime stage sets no USER (it would run as root)"
     user = users[-1].split(":")[0]
@@ -260,16 +260,16 @@ def test_dockerfile_runtime_stage(name: str, port: int) -> None:
 
     cmds = [_exec_form(args) for keyword, args in final if keyword == "CMD"]
     assert cmds, f"{name}: the runtime stage has no CMD"
-    assert cmds[-1] == ["python", "-m", f"relais_{name}"], (
+    env = dict(word.partition("=")[::2] for keyword, args in final if keyword == "ENV" for word in shlex.split(args))
+    assert _run_by_shell(cmds[-1], env) == ["python", "-m", f"relais_{name}"], (
         f"{name}: CMD must be python -m relais_{name}, got {cmds[-1]}")
     assert any(keyword == "HEALTHCHECK" and "/healthz" in args for keyword, args in final), (
         f"{name}: the runtime stage has no HEALTHCHECK on /healthz")
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_dockerfile_installs_its_own_package_from_the_lock(name: str) -> None:
-    path = ROOT / "services" / name / "Dockerfile"
-    syncs = [args for keyword, args in _dockerfile_instructions(path) if keyword == "RUN" and "uv sync" in args]
+def test_dockerfile_installs_its_own_package_from_the_lock(compose: dict, name: str) -> None:
+    syncs = [args for keyword, args in _built_for(compose, name) if keyword == "RUN" and "uv sync" in args]
     assert syncs, f"{name}: the Dockerfile never runs `uv sync`"
     lock_packages = _lock_package_names()
     for sync in syncs:

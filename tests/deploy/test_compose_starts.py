@@ -12,12 +12,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import importlib
 import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -31,6 +29,7 @@ import pytest
 from relais_cli.services import SERVICES
 from relais_shared.settings import ConfigError
 from tests.deploy.compose_env import ROOT, Unset, container_env, load_compose, read_dotenv, required_variables
+from tests.launcher import Process, python_module
 from tests.support import free_port
 
 MAKE_ENV = ROOT / "deploy" / "compose" / "make-env.py"
@@ -65,7 +64,7 @@ def _settings_from(env: dict[str, str], service: str, monkeypatch):
         monkeypatch.delenv(key)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    return SERVICES[service].settings_class()()
+    return SERVICES[service].settings()
 
 
 def test_make_env_gives_every_variable_compose_requires(dotenv) -> None:
@@ -118,7 +117,7 @@ def test_each_service_accepts_its_compose_environment_in_production(compose, dot
     assert settings.env == "production" and settings.http_host == "0.0.0.0"  # noqa: S104 - inside its container
     assert settings.oidc_issuer == DEV_ISSUER and settings.oidc_client_secret is not None
     assert settings.keyring() is not None
-    app = importlib.import_module(f"{SERVICES[service].module}.app").create_app(settings)
+    app = SERVICES[service].create_app(settings)
     assert app.state.runtime.settings is settings
 
 
@@ -159,16 +158,6 @@ class LoopbackTransport(httpx.HTTPTransport):
             request.url = named
 
 
-def _stop_group(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def test_the_provider_container_entry_signs_in_a_demo_operator(compose, dotenv, tmp_path) -> None:
     """deploy/compose/provider.py, as the image runs it, on a free port: the issuer compose names, the services'
     client secret, and the compose services' callbacks registered (a demo operator signs in, the code exchanges)."""
@@ -184,9 +173,7 @@ def test_the_provider_container_entry_signs_in_a_demo_operator(compose, dotenv, 
     env = {**container_env(compose, "provider", dotenv), "RELAIS_OIDC_ISSUER": issuer,
            "RELAIS_PROVIDER_LISTEN": f"127.0.0.1:{port}", "RELAIS_PROVIDER_WORKDIR": str(tmp_path),
            "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    log = (tmp_path / "entry.log").open("wb")
-    process = subprocess.Popen([sys.executable, str(PROVIDER_ENTRY)], env=env, stdout=log, stderr=log,
-                               start_new_session=True)
+    process = Process([sys.executable, str(PROVIDER_ENTRY)], env, log=tmp_path / "entry.log", name="provider")
     try:
         with httpx.Client(transport=LoopbackTransport(), timeout=5) as client:
             discovery = _wait_for_discovery(client, issuer, process, tmp_path / "entry.log")
@@ -200,13 +187,12 @@ def test_the_provider_container_entry_signs_in_a_demo_operator(compose, dotenv, 
         assert tokens.status_code == 200, tokens.text
         assert {"id_token", "access_token", "refresh_token"} <= set(tokens.json())
     finally:
-        _stop_group(process)
-        log.close()
+        process.stop()
 
 
-def _wait_for_discovery(client: httpx.Client, issuer: str, process: subprocess.Popen, log: Path) -> dict:
+def _wait_for_discovery(client: httpx.Client, issuer: str, process: Process, log: Path) -> dict:
     for _ in range(300):
-        assert process.poll() is None, f"the provider exited:\n{log.read_text(errors='replace')[-2000:]}"
+        assert process.alive, f"the provider exited:\n{log.read_text(errors='replace')[-2000:]}"
         try:
             answer = client.get(issuer + "/.well-known/openid-configuration")
             if answer.status_code == 200:
@@ -257,8 +243,8 @@ async def test_a_service_starts_with_its_compose_environment(compose, dotenv, se
     await asyncio.to_thread(import_with_rabbitmqctl, definitions(namespace, "/", {service: broker_password}))
     process = None
     try:
-        migrated = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "relais_shared.db", "migrate",
-                                                             service], cwd=ROOT, capture_output=True, text=True,
+        migrated = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", f"relais_{service}", "migrate"],
+                                           cwd=ROOT, capture_output=True, text=True,
                                            timeout=120, env={**_host_env(), **migrate_env,
                                                              "RELAIS_DATABASE_URL": servers.database_url + database})
         assert migrated.returncode == 0, migrated.stderr[-2000:]
@@ -279,15 +265,13 @@ async def test_a_service_starts_with_its_compose_environment(compose, dotenv, se
         await _wait_ready(f"http://127.0.0.1:{port}", process, log)
     finally:
         if process is not None:
-            _stop_group(process)
+            process.stop()
         await _drop(servers.database_url, database)
         await asyncio.to_thread(delete_with_rabbitmqctl, [user_name(namespace, service)])
 
 
-def _spawn(service: str, env: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", f"relais_{service}"], cwd=ROOT, env=env, stdout=out,
-                                stderr=out, start_new_session=True)
+def _spawn(service: str, env: dict[str, str], log: Path) -> Process:
+    return Process(python_module(f"relais_{service}"), env, log=log, name=service)
 
 
 def _host_env() -> dict[str, str]:
@@ -295,10 +279,10 @@ def _host_env() -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
 
 
-async def _wait_ready(url: str, process: subprocess.Popen, log: Path) -> None:
+async def _wait_ready(url: str, process: Process, log: Path) -> None:
     async with httpx.AsyncClient(timeout=2) as client:
         for _ in range(600):
-            assert process.poll() is None, f"the service exited:\n{log.read_text(errors='replace')[-3000:]}"
+            assert process.alive, f"the service exited:\n{log.read_text(errors='replace')[-3000:]}"
             try:
                 if (await client.get(url + "/healthz")).status_code == 200 and \
                         (await client.get(url + "/readyz")).status_code == 200:

@@ -14,7 +14,7 @@ from secrets import token_bytes, token_urlsafe
 
 import pytest
 
-from relais_cli.services import SERVICES as SERVICE_ENTRIES
+from relais_cli.services import SERVICES as MANIFESTS
 from relais_shared.signin.claims import ClaimsMapping
 from tests.deploy.manifests import (
     KUBERNETES,
@@ -153,7 +153,7 @@ def test_secrets_come_from_kubernetes_secrets(base_objects, service: str) -> Non
 def test_migrations_run_as_the_database_owner_before_the_service(base_objects, service: str) -> None:
     pod = by_kind(base_objects, "Deployment")[f"relais-{service}"]["spec"]["template"]["spec"]
     (init,) = pod["initContainers"]
-    assert init["command"] == ["python", "-m", "relais_shared.db", "migrate", service]
+    assert init["command"] == ["python", "-m", f"relais_{service}", "migrate"]  # its pre-start step (serve.main)
     assert init["image"] == pod["containers"][0]["image"]
     env = {e["name"]: e for e in init["env"]}
     assert env["DB_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == f"relais-db-{service}"
@@ -230,7 +230,7 @@ def test_each_service_accepts_the_rendered_configuration(service: str, overlay: 
         monkeypatch.delenv(key)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    settings = SERVICE_ENTRIES[service].settings_class()()
+    settings = MANIFESTS[service].settings()
     assert settings.env == ("production" if overlay == "production" else "development")
     assert settings.operator_url and settings.operator_url.startswith("https://")
     assert settings.service_database_url.endswith(f"@relais-postgres-rw:5432/relais_{service}")

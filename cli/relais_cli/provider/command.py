@@ -72,7 +72,7 @@ def provider_command(port: int, workdir: Path | None) -> None:
     """Run the development OpenID Connect provider (LemonLDAP::NG) in the foreground, until Ctrl-C."""
     from relais_cli.services import SERVICES
 
-    ports = [SERVICES[name].settings_class().default_port for name in SERVICES]
+    ports = [manifest.default_port for manifest in SERVICES.values()]
     provider = start_for_ports(port, ports, workdir)
     stopping: list[int] = []
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,5 +1,9 @@
-from relais_chat.settings import ChatSettings
-from relais_shared.serve import run_service
+"""`python -m relais_chat` serves the service; `… migrate` is its pre-start step (relais_shared.serve)."""
+
+import sys
+
+from relais_chat.manifest import manifest
+from relais_shared.serve import main
 
 if __name__ == "__main__":
-    run_service("relais_chat.app", ChatSettings)
+    sys.exit(main(manifest, sys.argv[1:]))

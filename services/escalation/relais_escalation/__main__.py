@@ -1,5 +1,9 @@
-from relais_escalation.settings import EscalationSettings
-from relais_shared.serve import run_service
+"""`python -m relais_escalation` serves the service; `… migrate` is its pre-start step (relais_shared.serve)."""
+
+import sys
+
+from relais_escalation.manifest import manifest
+from relais_shared.serve import main
 
 if __name__ == "__main__":
-    run_service("relais_escalation.app", EscalationSettings)
+    sys.exit(main(manifest, sys.argv[1:]))

@@ -1,5 +1,9 @@
-from relais_followup.settings import FollowupSettings
-from relais_shared.serve import run_service
+"""`python -m relais_followup` serves the service; `… migrate` is its pre-start step (relais_shared.serve)."""
+
+import sys
+
+from relais_followup.manifest import manifest
+from relais_shared.serve import main
 
 if __name__ == "__main__":
-    run_service("relais_followup.app", FollowupSettings)
+    sys.exit(main(manifest, sys.argv[1:]))

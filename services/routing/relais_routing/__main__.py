@@ -1,5 +1,9 @@
-from relais_routing.settings import RoutingSettings
-from relais_shared.serve import run_service
+"""`python -m relais_routing` serves the service; `… migrate` is its pre-start step (relais_shared.serve)."""
+
+import sys
+
+from relais_routing.manifest import manifest
+from relais_shared.serve import main
 
 if __name__ == "__main__":
-    run_service("relais_routing.app", RoutingSettings)
+    sys.exit(main(manifest, sys.argv[1:]))

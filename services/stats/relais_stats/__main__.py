@@ -1,5 +1,9 @@
-from relais_shared.serve import run_service
-from relais_stats.settings import StatsSettings
+"""`python -m relais_stats` serves the service; `… migrate` is its pre-start step (relais_shared.serve)."""
+
+import sys
+
+from relais_shared.serve import main
+from relais_stats.manifest import manifest
 
 if __name__ == "__main__":
-    run_service("relais_stats.app", StatsSettings)
+    sys.exit(main(manifest, sys.argv[1:]))
