@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import asyncpg
 import structlog
@@ -16,6 +15,7 @@ from relais_shared.metrics import (
     OUTBOX_OLDEST_SECONDS,
     OUTBOX_PUBLISH_ERRORS,
 )
+from relais_shared.notify_worker import NotifyDrivenWorker
 from relais_shared.observability import current_correlation_id
 
 log = structlog.get_logger(__name__)
@@ -35,18 +35,21 @@ async def add(conn: asyncpg.Connection, event: contracts.Event, *,
     return envelope
 
 
-class OutboxRelay:
-    """Publishes unsent rows in order of writing; several replicas share the work with SKIP LOCKED."""
+class OutboxRelay(NotifyDrivenWorker):
+    """Publishes unsent rows in order of writing; several replicas share the work with SKIP LOCKED.
+
+    Drains, then sleeps until NOTIFY (or the safety poll); backs off while the broker or the database is down.
+    """
+
+    max_backoff = 5.0
 
     def __init__(self, pool: asyncpg.Pool, broker: Broker, *, dsn: str, service: str, batch_size: int = 200,
                  poll_seconds: float = 5.0):
+        super().__init__(dsn, CHANNEL)
         self.pool, self.broker, self.dsn, self.service = pool, broker, dsn, service
-        self.batch_size, self.poll_seconds = batch_size, poll_seconds
-        self._wake = asyncio.Event()
-        self._listener: asyncpg.Connection | None = None
-        self._stopping = False
+        self.batch, self.poll_seconds = batch_size, poll_seconds
 
-    async def publish_pending(self) -> int:
+    async def once(self) -> int:
         """Publish one batch; returns how many rows it took. Raises when the broker published none of them.
 
         A row the broker refuses (no queue bound for its type yet) backs off on its own so that it never
@@ -57,7 +60,7 @@ class OutboxRelay:
                 """SELECT id, event_id, event_type, correlation_id, body, attempts FROM outbox
                    WHERE published_at IS NULL AND next_attempt_at <= now()
                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""",
-                self.batch_size,
+                self.batch,
             )
             if not rows:
                 return 0
@@ -85,52 +88,23 @@ class OutboxRelay:
         await self.broker.publish(bytes(row["body"]), routing_key=row["event_type"], message_id=str(row["event_id"]),
                                   correlation_id=row["correlation_id"])
 
-    async def run(self) -> None:
-        """Drain, then sleep until NOTIFY (or the safety poll); back off while the broker or DB is down."""
-        backoff = 0.2
-        while not self._stopping:
-            try:
-                await self._ensure_listener()
-                self._wake.clear()
-                while await self.publish_pending() == self.batch_size:
-                    pass
-                await self._record_backlog()
-                backoff = 0.2
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - keep the rows, retry later; never crash the service
-                OUTBOX_PUBLISH_ERRORS.labels(self.service).inc()
-                log.warning("outbox.relay_error", error=type(exc).__name__,
-                            exc_info=not isinstance(exc, PublishError | OSError))
-                await self._drop_listener()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+    def failed(self, exc: Exception) -> None:
+        OUTBOX_PUBLISH_ERRORS.labels(self.service).inc()
+        log.warning("outbox.relay_error", error=type(exc).__name__,
+                    exc_info=not isinstance(exc, PublishError | OSError))
 
-    async def _ensure_listener(self) -> None:
-        if self._listener is not None and not self._listener.is_closed():
-            return
-        self._listener = await asyncpg.connect(self.dsn, timeout=10)
-        await self._listener.add_listener(CHANNEL, lambda *_: self._wake.set())
-
-    async def _drop_listener(self) -> None:
-        if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.close(timeout=1)
-        self._listener = None
+    async def idle_seconds(self) -> float:
+        await self._record_backlog()  # measured once drained: what is left is held up (refused, backing off)
+        return self.poll_seconds
 
     async def _record_backlog(self) -> None:
         # Published rows are deleted by the retention purge (relais_shared.retention.SHARED_RULES).
         async with self.pool.acquire() as conn:
-            count, age = await conn.fetchrow(
+            row = await conn.fetchrow(
                 """SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)
                    FROM outbox WHERE published_at IS NULL"""
             )
+        assert row is not None  # an aggregate always returns its one row
+        count, age = row
         OUTBOX_BACKLOG.labels(self.service).set(count)
         OUTBOX_OLDEST_SECONDS.labels(self.service).set(float(age))
-
-    async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        await self._drop_listener()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import asyncpg
 import structlog
+
+from relais_shared.db import Connection
+from relais_shared.periodic import run_every
 
 log = structlog.get_logger(__name__)
 PURGE_LOCK = 0x50555247  # "PURG": one purge at a time per database, whichever replica runs it
@@ -30,7 +32,7 @@ SHARED_RULES = (
 )
 
 
-async def purge(conn: asyncpg.Connection, rules: tuple[PurgeRule, ...]) -> dict[str, int]:
+async def purge(conn: Connection, rules: tuple[PurgeRule, ...]) -> dict[str, int]:
     """Apply every rule in one transaction under an advisory lock; returns rows affected per rule."""
     counts: dict[str, int] = {}
     async with conn.transaction():
@@ -46,13 +48,11 @@ async def purge(conn: asyncpg.Connection, rules: tuple[PurgeRule, ...]) -> dict[
 
 
 async def purge_daily(pool: asyncpg.Pool, rules: tuple[PurgeRule, ...], every_seconds: float = 86_400) -> None:
-    """The scheduled job: purge now, then once a day, in every replica (the lock keeps it single)."""
-    while True:
-        try:
-            async with pool.acquire() as conn:
-                await purge(conn, rules)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a failed purge is retried tomorrow, never fatal
-            log.warning("retention.purge_failed", error=type(exc).__name__)
-        await asyncio.sleep(every_seconds)
+    """The scheduled job: purge now, then once a day, in every replica (the lock keeps it single); a failed
+    purge is retried at the next round, never fatal."""
+
+    async def purge_once() -> None:
+        async with pool.acquire() as conn:
+            await purge(conn, rules)
+
+    await run_every(every_seconds, purge_once, failure_event="retention.purge_failed")
