@@ -4,21 +4,19 @@ textContent; the page itself carries only its words."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import Response
 
 from relais_shared.audit_api import AUDIT_ROLES
-from relais_shared.console_kit.pages import console_page
+from relais_shared.console_kit.pages import console_page, kit_templates
 from relais_shared.console_kit.texts import AUDIT
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = kit_templates()
 
 
 @router.get("/audit")
-async def audit_page(request: Request, lang: str = "fr"):
+async def audit_page(request: Request, lang: str = "fr") -> Response:
     lang = "en" if lang == "en" else "fr"
     return await console_page(request, templates=templates, template="kit/audit.html", roles=AUDIT_ROLES,
                               texts=AUDIT[lang], lang=lang,

@@ -1,9 +1,11 @@
-"""Server side of the console kit: the console page gate, the sign-in message pages, and the kit's files."""
+"""Server side of the kit: the templates every page is rendered with, the console page gate, the sign-in message
+pages, and the kit's files."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -11,13 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
+from markupsafe import Markup
 
 from relais_shared.console_kit.texts import KIT, ROLE_NAMES
 from relais_shared.identity import AuthError
 from relais_shared.signin.provider import ProviderUnavailable
 
 HERE = Path(__file__).parent
-_own = Jinja2Templates(directory=HERE / "templates")
+KIT_TEMPLATES = HERE / "templates"
 
 
 def install_kit(app: FastAPI) -> None:
@@ -25,20 +28,30 @@ def install_kit(app: FastAPI) -> None:
     app.mount("/kit", StaticFiles(directory=HERE / "static"), name="kit")
 
 
-def kit_templates(directory: Path) -> Jinja2Templates:
-    """A service's templates, able to extend the kit's (`{% extends "kit/console_base.html" %}`)."""
-    templates = Jinja2Templates(directory=directory)
-    templates.env.loader = ChoiceLoader([FileSystemLoader(directory), FileSystemLoader(HERE / "templates")])
+def kit_templates(directory: Path | None = None) -> Jinja2Templates:
+    """A service's templates (`directory`), able to extend the kit's frames: `kit/page_base.html` for every page,
+    `kit/victim_base.html` for a victim's, `kit/console_base.html` for a console.
+
+    Values reach scripts as JSON data blocks, written with the `json_block` filter.
+    """
+    templates = Jinja2Templates(directory=directory or KIT_TEMPLATES)
+    templates.env.loader = ChoiceLoader([FileSystemLoader(d) for d in (directory, KIT_TEMPLATES) if d is not None])
+    templates.env.filters["json_block"] = json_block
     return templates
 
 
-def data_block(value) -> str:
+def json_block(value: Any) -> Markup:
     """JSON for a non-executed data block; `<` and `&` escaped so nothing can close the script element."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
+    # Safe as markup: with `<` escaped the text cannot end the <script type="application/json"> it sits in.
+    text = json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704
+
+
+_own = kit_templates()
 
 
 async def console_page(request: Request, *, templates: Jinja2Templates, template: str, roles: tuple[str, ...],
-                       texts: dict, lang: str, context: dict | None = None) -> Response:
+                       texts: dict[str, Any], lang: str, context: dict[str, Any] | None = None) -> Response:
     """A console for a signed-in operator holding one of `roles`; others are sent to sign in, or told what
     their account lacks (never a blank page, never a token field)."""
     from relais_shared.signin.flow import sign_in_url  # the flow imports this module's pages
@@ -62,11 +75,11 @@ async def console_page(request: Request, *, templates: Jinja2Templates, template
     other = "fr" if lang == "en" else "en"
     switch = request.url.path + "?" + urlencode({**request.query_params, "lang": other})
     return templates.TemplateResponse(request, template, {
-        "lang": lang, "t": merged, "me": me, "texts_json": data_block(merged), "switch_url": switch,
+        "lang": lang, "t": merged, "me": me, "script_texts": merged, "switch_url": switch,
         "signed_in_as": kit["signed_in_as"].format(alias=me.alias, force=me.force), **(context or {})})
 
 
-def message_page(request: Request, kind: str, lang: str, status: int, **values) -> HTMLResponse:
+def message_page(request: Request, kind: str, lang: str, status: int, **values: str) -> HTMLResponse:
     """A page that says, in the operator's language, what happened at sign-in and what to do."""
     title, text = KIT[lang]["pages"][kind]
     return _own.TemplateResponse(request, "kit/message.html", {

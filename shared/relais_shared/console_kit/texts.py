@@ -1,5 +1,7 @@
 """The kit's own words, French first; a console adds its own table on top (`console_page(texts=…)`)."""
 
+from typing import Any
+
 ROLE_NAMES = {
     "fr": {"chat_operator": "agent de tchat", "triage_operator": "agent d'orientation",
            "dispatcher": "opérateur de salle (CORG / CIC)", "followup": "agent de cellule de suivi",
@@ -9,7 +11,7 @@ ROLE_NAMES = {
            "supervisor": "supervisor", "auditor": "auditor", "admin": "administrator"},
 }
 
-KIT = {
+KIT: dict[str, dict[str, Any]] = {  # by language: strings, and "pages": kind -> (title, text)
     "fr": {
         "signed_in_as": "Connecté·e : {alias} ({force})", "sign_out": "Se déconnecter",
         "session_lost": "Votre session a pris fin. Reconnectez-vous pour continuer.",

@@ -24,6 +24,8 @@
     pairs.forEach(function (p) { var o = el("option", null, p[1]); o.value = p[0]; select.appendChild(o); });
   }
   function notice(text) { var n = $("kit-notice"); if (n) n.textContent = text || ""; }
+  // A socket's error frame in the page's language: `message` is French, `message_en` English.
+  function frameText(frame) { return lang === "en" ? (frame.message_en || frame.message) : frame.message; }
 
   // The session is over (expired, revoked, signed out elsewhere): say so and offer to sign in again, here.
   function sessionLost() {
@@ -36,8 +38,11 @@
     document.dispatchEvent(new CustomEvent("relais:signed-out"));
   }
 
-  // An error's words in the page's language, from the services' {detail} answers.
+  // An error's words in the page's language: every service answers {message, message_fr} (relais_shared
+  // api_errors); a bare {detail} can still come from something in front of the service.
   function detailOf(data, status) {
+    var said = lang === "fr" ? data.message_fr : data.message;
+    if (said) return said;
     if (Array.isArray(data.detail)) {
       return data.detail.map(function (d) { return lang === "fr" ? (d.message_fr || d.msg) : (d.message || d.msg); }).join(" ");
     }
@@ -108,6 +113,7 @@
   }
 
   window.RelaisKit = { texts: texts, lang: lang, $: $, el: el, fmt: fmt, newId: newId, fillSelect: fillSelect,
-                       notice: notice, api: api, socket: socket, sessionLost: sessionLost, keepSession: keepSession };
+                       notice: notice, frameText: frameText, api: api, socket: socket, sessionLost: sessionLost,
+                       keepSession: keepSession };
   keepSession();
 })();
