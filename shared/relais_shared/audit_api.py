@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -16,7 +17,7 @@ AUDIT_ROLES = ("auditor",)  # the audit page (console_kit/audit_page.py) asks fo
 def audit_router() -> APIRouter:
     router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
-    async def rows(request: Request, who: Operator, filters: dict) -> list[dict]:
+    async def rows(request: Request, who: Operator, filters: dict[str, Any]) -> list[dict[str, Any]]:
         async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
             found = await audit.query(conn, **filters)
             await audit.record(conn, who, "audit.read", "audit_log", "*",
@@ -28,7 +29,8 @@ def audit_router() -> APIRouter:
                          actor_sub: str | None = Query(None, max_length=128),
                          object_type: str | None = Query(None, max_length=64),
                          object_id: str | None = Query(None, max_length=128), since: datetime | None = None,
-                         until: datetime | None = None, limit: int = Query(1000, ge=1, le=10_000)) -> list[dict]:
+                         until: datetime | None = None, limit: int = Query(1000, ge=1, le=10_000),
+                         ) -> list[dict[str, Any]]:
         filters = dict(actor_sub=actor_sub, object_type=object_type, object_id=object_id, since=since, until=until,
                        limit=limit)
         return [{**r, "at": r["at"].isoformat()} for r in await rows(request, who, filters)]

@@ -17,7 +17,9 @@ import base64
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from relais_shared.topology import events_exchange
 
@@ -66,7 +68,7 @@ def user_name(namespace: str, service: str) -> str:
     return f"{namespace}-{service}"
 
 
-def _one_of(names) -> str:
+def _one_of(names: Iterable[str]) -> str:
     """An anchored regular expression matching exactly these names ("^$", nothing, when there are none)."""
     names = sorted(names)
     return f"^({'|'.join(re.escape(n) for n in names)})$" if names else "^$"
@@ -92,7 +94,7 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
     return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
 
 
-def definitions(namespace: str, vhost: str, passwords: dict[str, str]) -> dict:
+def definitions(namespace: str, vhost: str, passwords: dict[str, str]) -> dict[str, Any]:
     """RabbitMQ definitions (users, permissions, the events exchange) for every service given a password."""
     services = [s for s in GRANTS if s in passwords]
     return {
@@ -108,10 +110,10 @@ def definitions(namespace: str, vhost: str, passwords: dict[str, str]) -> dict:
     }
 
 
-def kubernetes_objects(namespace: str, cluster: str = "relais-rabbitmq", vhost: str = "/") -> list[dict]:
+def kubernetes_objects(namespace: str, cluster: str = "relais-rabbitmq", vhost: str = "/") -> list[dict[str, Any]]:
     """Messaging Topology Operator resources: the events exchange, then a User, Permission, TopicPermission each."""
     reference = {"name": cluster}
-    objects: list[dict] = [{
+    objects: list[dict[str, Any]] = [{
         "apiVersion": "rabbitmq.com/v1beta1", "kind": "Exchange", "metadata": {"name": "relais-events"},
         "spec": {"name": events_exchange(namespace), "type": "topic", "durable": True, "autoDelete": False,
                  "vhost": vhost, "rabbitmqClusterReference": reference}}]

@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import aio_pika
@@ -33,7 +34,7 @@ from relais_shared.topology import ConsumerTopology
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-def import_with_rabbitmqctl(document: dict, timeout: float = 120) -> None:
+def import_with_rabbitmqctl(document: dict[str, Any], timeout: float = 120) -> None:
     """Import definitions into this machine's broker (users, permissions, exchange), in one command."""
     ctl = shutil.which("rabbitmqctl")
     if ctl is None:

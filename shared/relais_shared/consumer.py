@@ -7,10 +7,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import asyncpg
 import structlog
-from aio_pika.abc import AbstractIncomingMessage
+from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from pydantic import ValidationError
 
 from relais_shared import contracts, inbox
@@ -36,10 +37,10 @@ class Consumer:
     """Runs one ConsumerSpec on its own channel with an explicit prefetch and manual acks."""
 
     def __init__(self, spec: ConsumerSpec, topology: ConsumerTopology, *, broker: Broker, pool: asyncpg.Pool,
-                 prefetch: int, max_attempts: int, handler_timeout: float):
+                 prefetch: int, max_attempts: int, handler_timeout: float) -> None:
         self.spec, self.topology, self.broker, self.pool = spec, topology, broker, pool
         self.prefetch, self.max_attempts, self.handler_timeout = prefetch, max_attempts, handler_timeout
-        self._queue = None
+        self._queue: AbstractQueue | None = None
         self._tag: str | None = None
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -50,8 +51,8 @@ class Consumer:
         assert self.broker.connection is not None
         channel = await self.broker.connection.channel()
         await channel.set_qos(prefetch_count=self.prefetch)
-        self._queue = await self.broker.declare_consumer_queues(channel, self.topology)
-        self._tag = await self._queue.consume(self._on_message)
+        self._queue = queue = await self.broker.declare_consumer_queues(channel, self.topology)
+        self._tag = await queue.consume(self._on_message)
 
     async def stop(self, grace: float) -> None:
         """Stop taking messages, then give in-flight handlers `grace` seconds to finish."""
@@ -76,7 +77,7 @@ class Consumer:
                 self._idle.set()
 
     async def _process(self, message: AbstractIncomingMessage) -> None:
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0))
+        attempt = int(cast(int, (message.headers or {}).get(ATTEMPT_HEADER, 0)))  # ours: the count we wrote
         try:
             envelope = contracts.Envelope.model_validate_json(message.body)
             event = contracts.unwrap(envelope)
@@ -122,7 +123,7 @@ class Consumer:
         DEAD_LETTERED.labels(self.spec.name).inc()
         log.error("consumer.dead_lettered", consumer=self.spec.name, reason=reason, message_id=message.message_id)
 
-    async def _forward(self, message: AbstractIncomingMessage, queue: str, headers: dict) -> None:
+    async def _forward(self, message: AbstractIncomingMessage, queue: str, headers: dict[str, Any]) -> None:
         """Copy the message to `queue` with confirms, then ack it: at-least-once, never silently dropped."""
         try:
             await self.broker.publish(message.body, routing_key=queue, exchange=self.topology.forward_exchange,
@@ -135,7 +136,7 @@ class Consumer:
         await message.ack()
 
 
-async def _quietly(awaitable: Awaitable) -> None:
+async def _quietly(awaitable: Awaitable[Any]) -> None:
     try:
         await awaitable
     except Exception:  # noqa: BLE001, S110 - the channel is closed; the broker requeues unacked messages

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
 # What spreadsheets take as the start of a formula; tab and carriage return hide one behind white space.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,7 +26,7 @@ def neutralise(value: Any) -> Any:
 class SafeWriter:
     """`csv.writer` whose rows are neutralised cell by cell."""
 
-    def __init__(self, out, **options):
+    def __init__(self, out: IO[str], **options: Any) -> None:
         self._writer = csv.writer(out, **options)
 
     def writerow(self, row: Iterable[Any]) -> None:
@@ -37,7 +37,7 @@ class SafeWriter:
             self.writerow(row)
 
 
-def render(header: Iterable[str], rows: Iterable[Iterable[Any]], **options) -> str:
+def render(header: Iterable[str], rows: Iterable[Iterable[Any]], **options: Any) -> str:
     """A whole CSV document (header first) as text."""
     out = io.StringIO()
     writer = SafeWriter(out, **options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from relais_shared.broker import Broker
 from relais_shared.consumer import ATTEMPT_HEADER
@@ -27,14 +28,15 @@ async def list_dead_letters(broker: Broker, topo: ConsumerTopology, limit: int =
     try:
         await broker.declare_consumer_queues(channel, topo)
         queue = await channel.get_queue(topo.dead_letter_queue)
-        found = []
+        found: list[DeadLetter] = []
         while len(found) < limit:
             message = await queue.get(no_ack=False, fail=False)
             if message is None:
                 break
             headers = message.headers or {}
+            attempt = cast(int, headers.get(ATTEMPT_HEADER, 0))  # the count the consumer wrote
             found.append(DeadLetter(message.message_id or "", message.type or "", str(headers.get("x-relais-reason")),
-                                    int(headers.get(ATTEMPT_HEADER, 0)), str(headers.get("x-relais-dead-lettered-at"))))
+                                    int(attempt), str(headers.get("x-relais-dead-lettered-at"))))
         return found
     finally:
         await channel.close()

@@ -7,6 +7,8 @@ replicas, the lease row, and the `operator.on_duty` event written in the same tr
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 
 from relais_shared import outbox
@@ -32,6 +34,7 @@ async def serialise(conn: asyncpg.Connection, operator: Operator) -> None:
 
 async def start(conn: asyncpg.Connection, operator: Operator, console: str, lease_seconds: float) -> None:
     row = await conn.fetchrow(START_SQL, operator.sub, console, lease_seconds)
+    assert row is not None  # an upsert … RETURNING always returns its row
     await outbox.add(conn, event(operator, console, True, row["until"], row["at"]))
 
 
@@ -51,6 +54,6 @@ async def end(conn: asyncpg.Connection, operator: Operator, console: str | None 
         await outbox.add(conn, event(operator, row["console"], False, row["at"], row["at"]))
 
 
-def event(operator: Operator, console: str, on_duty: bool, until, at) -> OperatorOnDuty:
+def event(operator: Operator, console: str, on_duty: bool, until: datetime, at: datetime) -> OperatorOnDuty:
     return OperatorOnDuty(operator=operator.sub, alias=operator.alias, force=operator.force,
                           departments=operator.departments, console=console, on_duty=on_duty, until=until, at=at)

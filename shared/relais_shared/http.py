@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 import asyncpg
@@ -12,8 +12,12 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from relais_shared.api_errors import error_response, http_error
 from relais_shared.audit_api import audit_router
+from relais_shared.bilingual import Bilingual
 from relais_shared.console_kit import audit_page, install_kit
 from relais_shared.input_guard import InputGuard, out_of_range
 from relais_shared.metrics import HTTP_REQUESTS, HTTP_SECONDS, metrics_endpoint
@@ -22,19 +26,23 @@ from relais_shared.observability import bind_correlation_id, configure_logging
 from relais_shared.runtime import ServiceRuntime
 from relais_shared.signin.flow import router as signin_router
 from relais_shared.signin.wiring import close_gate, open_gate
-from relais_shared.validation import validation_handler
+from relais_shared.validation import FieldMessages, validation_handler
 
 log = structlog.get_logger(__name__)
 SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+UNAVAILABLE = Bilingual(fr="Service momentanément indisponible, réessayez dans un instant.",
+                        en="Service temporarily unavailable, please try again in a moment.")
+UNEXPECTED = Bilingual(fr="Une erreur s'est produite de notre côté. Réessayez. En danger, appelez le 17 ou le 112.",
+                       en="Something went wrong on our side. Please try again. In danger, call 17 or 112.")
 
 
 class RequestContextMiddleware:
     """Correlation id in and out, one redacted log line and metrics per request (no address, no query)."""
 
-    def __init__(self, app, service: str):
+    def __init__(self, app: ASGIApp, service: str) -> None:
         self.app, self.service = app, service
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         structlog.contextvars.clear_contextvars()
@@ -42,7 +50,7 @@ class RequestContextMiddleware:
         correlation_id = bind_correlation_id(given if SAFE_CORRELATION_ID.match(given) else None)
         started, status = time.perf_counter(), 500
 
-        async def send_with_id(message):
+        async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -68,7 +76,7 @@ def health_router() -> APIRouter:
         return {"status": "alive"}
 
     @router.get("/readyz", summary="Readiness: database and broker reachable", responses={503: {}})
-    async def readyz(request: Request):
+    async def readyz(request: Request) -> JSONResponse:
         checks = await request.app.state.runtime.ready()
         status = 200 if all(checks.values()) else 503
         return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
@@ -78,23 +86,19 @@ def health_router() -> APIRouter:
 
 async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
     log.error("http.dependency_unavailable", error=type(exc).__name__)
-    return JSONResponse({"detail": "Service temporarily unavailable, please try again in a moment. "
-                         "/ Service momentanément indisponible, réessayez dans un instant."},
-                        status_code=503, headers={"Retry-After": "5"})
+    return error_response(503, UNAVAILABLE, headers={"Retry-After": "5"})
 
 
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.error("http.unexpected_error", error=type(exc).__name__, exc_info=exc)
-    return JSONResponse({"detail": "Something went wrong on our side. Please try again. In danger, call 17 or 112. "
-                         "/ Une erreur s'est produite de notre côté. Réessayez. En danger, appelez le 17 ou le 112."},
-                        status_code=500)
+    return error_response(500, UNEXPECTED)
 
 
 def create_service_app(runtime: ServiceRuntime, *, title: str, description: str = "",
                        routers: Sequence[APIRouter] = (),
-                       on_started: Callable[[FastAPI], object] | None = None,
-                       on_stopping: Callable[[], object] | None = None,
-                       field_messages: Mapping[str, tuple[str, str]] | None = None) -> FastAPI:
+                       on_started: Callable[[FastAPI], Awaitable[object]] | None = None,
+                       on_stopping: Callable[[], Awaitable[object]] | None = None,
+                       field_messages: FieldMessages | None = None) -> FastAPI:
     """A FastAPI app whose lifespan runs the service runtime; handlers reach it via app.state.runtime."""
     settings = runtime.settings
 
@@ -129,6 +133,7 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str 
     # 57P01 admin shutdown, 57P03 cannot connect now: the database is restarting, so "retry", not a 500.
     app.add_exception_handler(asyncpg.exceptions.OperatorInterventionError, _unavailable)
     app.add_exception_handler(RequestValidationError, validation_handler(field_messages))
+    app.add_exception_handler(StarletteHTTPException, http_error)  # the one error shape (api_errors)
     # A date at the calendar's edge overflows in datetime arithmetic or in PostgreSQL (class 22, data exception):
     # what the client sent cannot be held, so it is a 422 wherever in a handler it surfaces.
     app.add_exception_handler(OverflowError, out_of_range)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,7 +40,7 @@ class Operator(BaseModel):
         """Orange content (rape, sexual assault, domestic and intra-family violence) needs clearance."""
         return level != "orange" or self.orange_clearance
 
-    def to_claims(self) -> dict:
+    def to_claims(self) -> dict[str, Any]:
         return {"sub": self.sub, "relais_alias": self.alias, "relais_force": self.force,
                 "relais_departments": list(self.departments), "relais_unit": self.unit,
                 "groups": sorted(self.roles), "relais_orange": self.orange_clearance}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
+from relais_shared.db import Connection
 
 
-async def claim(conn: asyncpg.Connection, consumer: str, event_id: uuid.UUID) -> bool:
+async def claim(conn: Connection, consumer: str, event_id: uuid.UUID) -> bool:
     """Record that `consumer` handles `event_id`; False when it already did (a redelivery to skip).
 
     Must run inside the handler's transaction: a crash before commit releases the claim with the effects.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
@@ -57,14 +59,14 @@ class NoTraceHeaders:
     A service whose pages post to a peer's public pages installs it once more, outermost, with that origin.
     """
 
-    def __init__(self, app, form_action: Sequence[str] = ()):
+    def __init__(self, app: ASGIApp, form_action: Sequence[str] = ()) -> None:
         self.app, self.headers = app, page_headers(form_action)
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def send_safely(message):
+        async def send_safely(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = with_no_trace(list(message.get("headers", [])), self.headers,
                                                    keep_cookies=scope["path"].startswith(SIGN_IN_PREFIX))

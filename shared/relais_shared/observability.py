@@ -6,8 +6,10 @@ import logging
 import sys
 import uuid
 from contextvars import ContextVar
+from typing import TextIO
 
 import structlog
+from structlog.typing import Processor
 
 from relais_shared.redaction import redact_processor
 
@@ -27,15 +29,15 @@ def bind_correlation_id(value: str | None) -> str:
     return value
 
 
-class _StdoutHandler(logging.StreamHandler):
+class _StdoutHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stdout is now (test runners swap it), not to the one seen at start."""
 
     @property
-    def stream(self):
+    def stream(self) -> TextIO:
         return sys.stdout
 
     @stream.setter
-    def stream(self, _value) -> None:
+    def stream(self, _value: TextIO) -> None:
         pass
 
 
@@ -51,7 +53,7 @@ class _NoConnectionLines(logging.Filter):
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """JSON lines on stdout; uvicorn's and aio-pika's records go through the same redaction."""
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

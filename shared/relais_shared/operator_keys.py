@@ -6,6 +6,7 @@ import json
 import time
 import uuid
 from pathlib import Path
+from typing import cast
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -35,7 +36,8 @@ def mint_token(directory: Path, operator: Operator, *, issuer: str, audience: st
                now: int | None = None) -> str:
     """A signed access token (RFC 9068 `at+jwt`) for `operator` with the local key."""
     ensure_local_keys(directory)
-    private = serialization.load_pem_private_key((directory / PRIVATE_FILE).read_bytes(), password=None)
+    pem = (directory / PRIVATE_FILE).read_bytes()
+    private = cast(ec.EllipticCurvePrivateKey, serialization.load_pem_private_key(pem, password=None))  # ours: ES256
     kid = json.loads((directory / JWKS_FILE).read_text())["keys"][0]["kid"]
     issued = now if now is not None else int(time.time())
     claims = {**operator.to_claims(), "iss": issuer, "aud": audience, "iat": issued, "nbf": issued,

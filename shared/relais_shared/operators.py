@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
+from relais_shared.api_errors import NOT_FOUND, ROLE_REFUSED, SIGN_IN, ApiError
+from relais_shared.bilingual import Bilingual
 from relais_shared.identity import AuthError, Operator
 from relais_shared.signin.gate import Lease, OperatorGate
 from relais_shared.signin.provider import ProviderUnavailable
 
-NOT_FOUND = "Not found. / Introuvable."  # the same answer whether the object is absent or out of scope
-SIGN_IN = "Sign in to Relais. / Connectez-vous à Relais."
+PROVIDER_AWAY = Bilingual(fr="Le service d'identité ne répond pas ; réessayez dans un instant.",
+                          en="The identity provider is not answering; try again in a moment.")
 
 
 def gate_of(connection: HTTPConnection) -> OperatorGate:
@@ -25,7 +29,8 @@ def gate_of(connection: HTTPConnection) -> OperatorGate:
 
         runtime = state.runtime
         state.operator_gate = build_gate(runtime.settings, getattr(runtime, "pool", None), httpx.AsyncClient())
-    return state.operator_gate
+    gate: OperatorGate = state.operator_gate
+    return gate
 
 
 async def lease_of(connection: HTTPConnection, token: str | None = None) -> Lease:
@@ -33,7 +38,7 @@ async def lease_of(connection: HTTPConnection, token: str | None = None) -> Leas
     return await gate_of(connection).lease(connection, token)
 
 
-def require(*roles: str):
+def require(*roles: str) -> Any:  # Depends(…): a parameter's default, so typed as anything, as FastAPI does
     """A FastAPI dependency: a signed-in operator (session cookie or bearer token) with one of `roles`.
 
     The roles are named in the OpenAPI security scheme (`Operator[dispatcher|supervisor]`), which documents
@@ -50,19 +55,19 @@ def require(*roles: str):
         try:
             who = (await lease_of(request, token)).operator
         except ProviderUnavailable as exc:
-            raise HTTPException(503, "The identity provider is not answering; try again in a moment. / Le service "
-                                "d'identité ne répond pas ; réessayez dans un instant.",
-                                headers={"Retry-After": "5"}) from exc
+            raise ApiError(503, PROVIDER_AWAY, headers={"Retry-After": "5"}) from exc
         except AuthError as exc:
-            raise HTTPException(401, f"{exc}. {SIGN_IN}", headers={"WWW-Authenticate": "Bearer"}) from exc
+            # Why the token was refused is technical, so in English only; what to do is in both languages.
+            raise ApiError(401, Bilingual(fr=SIGN_IN.fr, en=f"{exc}. {SIGN_IN.en}"),
+                           detail=f"{exc}. {SIGN_IN.joined()}", headers={"WWW-Authenticate": "Bearer"}) from exc
         if roles and not who.has_any(*roles):
-            raise HTTPException(403, "Your role does not allow this. / Votre rôle ne le permet pas.")
+            raise ApiError(403, ROLE_REFUSED)
         structlog.contextvars.bind_contextvars(operator=who.sub)
         return who
 
     return Depends(operator)
 
 
-def not_found() -> HTTPException:
+def not_found() -> ApiError:
     """Out of scope and absent look the same, so that existence does not leak."""
-    return HTTPException(404, NOT_FOUND)
+    return ApiError(404, NOT_FOUND)

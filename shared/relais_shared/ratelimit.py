@@ -7,17 +7,22 @@ import hashlib
 import hmac
 import ipaddress
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 import structlog
-from fastapi import HTTPException, Request
+from fastapi import Request
 from prometheus_client import Counter
 
+from relais_shared.api_errors import ApiError
+from relais_shared.bilingual import Bilingual
+
 log = structlog.get_logger(__name__)
-TOO_MANY = ("Too many attempts, try again later. In danger, call 17 or 112. / Trop de tentatives, réessayez plus "
-            "tard. En danger, appelez le 17 ou le 112.")
+TOO_MANY = Bilingual(fr="Trop de tentatives, réessayez plus tard. En danger, appelez le 17 ou le 112.",
+                     en="Too many attempts, try again later. In danger, call 17 or 112.")
 BURSTS = Counter("relais_bursts_total", "Danger-now reports, severe chats or emergencies past a ceiling (each one "
                  "kept and marked as part of a burst)", ["service", "scope"])
 LIMITED = Counter("relais_rate_limited_total", "Requests refused once a client network's allowance was spent",
@@ -65,7 +70,7 @@ COUNTER_UNREACHABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.ex
 
 async def count(db: asyncpg.Pool | asyncpg.Connection, bucket: str, key: str, window_seconds: float) -> int:
     """One more hit for (bucket, key) in the current fixed window; the window's hits so far, all replicas together."""
-    hits = await db.fetchval(COUNT, bucket, key, float(window_seconds))
+    hits: int = await db.fetchval(COUNT, bucket, key, float(window_seconds))
     if time.monotonic() >= _purge_at[0]:
         _purge_at[0] = time.monotonic() + PURGE_SECONDS
         await db.execute(PURGE)
@@ -133,15 +138,15 @@ class Ceiling:
         return scope
 
 
-def client_address(scope: dict, trusted_proxy_hops: int) -> str:
+def client_address(scope: Mapping[str, Any], trusted_proxy_hops: int) -> str:
     """The client's address, from X-Forwarded-For only when we sit behind trusted proxies."""
     if trusted_proxy_hops > 0:
-        forwarded = dict(scope.get("headers") or []).get(b"x-forwarded-for", b"").decode("latin-1")
+        forwarded: str = dict(scope.get("headers") or []).get(b"x-forwarded-for", b"").decode("latin-1")
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= trusted_proxy_hops:
             return hops[-trusted_proxy_hops]
     client = scope.get("client")
-    return client[0] if client else "unknown"
+    return str(client[0]) if client else "unknown"
 
 
 async def enforce(limiter: RateLimiter, request: Request, trusted_proxy_hops: int,
@@ -152,4 +157,4 @@ async def enforce(limiter: RateLimiter, request: Request, trusted_proxy_hops: in
     """
     db = db if db is not None else request.app.state.runtime.pool
     if not await limiter.allow(db, client_address(request.scope, trusted_proxy_hops)):
-        raise HTTPException(429, TOO_MANY, headers={"Retry-After": "600"})
+        raise ApiError(429, TOO_MANY, headers={"Retry-After": "600"})

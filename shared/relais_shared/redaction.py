@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 REDACTED = "[redacted]"
@@ -42,7 +43,7 @@ def _is_ipv6(text: str) -> bool:
     return True
 
 
-def _mask_ipv6(match: re.Match) -> str:
+def _mask_ipv6(match: re.Match[str]) -> str:
     bare = match.group("bare")
     if bare is None:
         return REDACTED if _is_ipv6(match.group("bracketed")) else match.group(0)
@@ -70,6 +71,6 @@ def scrub(value: Any, key: str | None = None) -> Any:
     return value
 
 
-def redact_processor(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def redact_processor(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
     """structlog processor: the last step before rendering."""
     return {k: scrub(v, None if k == "event" else k) for k, v in event_dict.items()}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 import asyncpg
 import structlog
@@ -17,6 +19,7 @@ from relais_shared.settings import RelaisSettings
 from relais_shared.topology import ConsumerTopology
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 
 def service_migrations(service: str) -> list[Migration]:
@@ -30,7 +33,7 @@ class ServiceRuntime:
     """Starts in order, stops in reverse; the broker may be down at start and join later."""
 
     def __init__(self, settings: RelaisSettings, *, consumers: list[ConsumerSpec] | None = None,
-                 migrations: list[Migration] | None = None, retention: tuple[PurgeRule, ...] = ()):
+                 migrations: list[Migration] | None = None, retention: tuple[PurgeRule, ...] = ()) -> None:
         self.settings = settings
         self.specs = consumers or []
         self.retention = SHARED_RULES + tuple(retention)
@@ -39,7 +42,7 @@ class ServiceRuntime:
         self.broker = Broker(settings.amqp_url, namespace=settings.namespace, service=settings.service_name)
         self.relay: OutboxRelay | None = None
         self.consumers: list[Consumer] = []
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[Any]] = []
 
     @property
     def dsn(self) -> str:
@@ -54,7 +57,7 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self._join_broker(), name="join-broker"))
         self.spawn(purge_daily(self.pool, self.retention), name="retention-purge")
 
-    async def _with_database_retries(self, attempt, budget: float = 60.0):
+    async def _with_database_retries(self, attempt: Callable[[], Awaitable[T]], budget: float = 60.0) -> T:
         """PostgreSQL may still be starting (a cold start of the whole platform): retry for a minute."""
         loop, delay = asyncio.get_running_loop(), 0.5
         deadline = loop.time() + budget
@@ -79,6 +82,7 @@ class ServiceRuntime:
                 log.warning("broker.unreachable", error=type(exc).__name__, retry_in=delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
+        assert self.pool is not None  # start() opened it before it started this task
         for spec in self.specs:
             consumer = Consumer(spec, self.topology(spec), broker=self.broker, pool=self.pool,
                                 prefetch=self.settings.prefetch, max_attempts=self.settings.max_attempts,
@@ -89,7 +93,7 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         log.info("service.joined_broker", consumers=[c.spec.name for c in self.consumers])
 
-    def spawn(self, coroutine, name: str) -> asyncio.Task:
+    def spawn(self, coroutine: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
         """Run a background task of the service; it is cancelled when the service stops."""
         task = asyncio.create_task(coroutine, name=name)
         self._tasks.append(task)

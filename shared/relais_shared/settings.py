@@ -6,9 +6,11 @@ import base64
 import hashlib
 import json
 import os
-from typing import ClassVar, Literal
+from collections.abc import Callable
+from typing import Any, ClassVar, Literal, cast
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from relais_shared.broker_grants import GRANTS
@@ -29,10 +31,10 @@ class ConfigError(RuntimeError):
     """Start-up refused because the configuration is unsafe or incomplete."""
 
 
-def service_setting(service: str):
+def service_setting(service: str) -> Callable[..., Any]:
     """A field factory for one service's own settings: given by name, or RELAIS_<SERVICE>_<NAME> from the env."""
 
-    def field(name: str, default, **constraints):
+    def field(name: str, default: Any, **constraints: Any) -> Any:
         alias = AliasChoices(name.lower(), f"RELAIS_{service.upper()}_{name.upper()}")
         return Field(default=default, validation_alias=alias, **constraints)
 
@@ -43,11 +45,12 @@ class _ServiceDatabaseSource(PydanticBaseSettingsSource):
     """Reads RELAIS_<SERVICE>_DATABASE_URL and RELAIS_<SERVICE>_AMQP_URL (its own broker user, ./dev up) for the
     settings class's own service."""
 
-    def get_field_value(self, field, field_name):
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False
 
     def __call__(self) -> dict[str, str]:
-        prefix = f"RELAIS_{self.settings_cls.service_name.upper()}_"
+        service = cast("type[RelaisSettings]", self.settings_cls).service_name  # the only class it is given
+        prefix = f"RELAIS_{service.upper()}_"
         found = {name: os.environ.get(prefix + name.upper()) for name in ("database_url", "amqp_url")}
         return {name: value for name, value in found.items() if value}
 
@@ -102,8 +105,11 @@ class RelaisSettings(BaseSettings):
     shutdown_grace_seconds: float = 10.0
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
-                                   file_secret_settings):
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
         # RELAIS_<SERVICE>_DATABASE_URL (and _AMQP_URL) beat the platform-wide ones, not explicit arguments.
         return init_settings, _ServiceDatabaseSource(settings_cls), env_settings, dotenv_settings, file_secret_settings
 

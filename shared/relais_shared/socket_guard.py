@@ -6,13 +6,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from relais_shared.api_errors import error_frame
+from relais_shared.bilingual import Bilingual
 
 # Limits a socket breaks only by abuse: the page never sends such frames. French first, English available.
 OVERRUNS = {
-    "too_big": (1009, "Ce message est trop volumineux pour être lu ({limit} octets au plus).",
-                "This frame is too large to be read ({limit} bytes at most)."),
-    "too_fast": (1008, "Trop de messages en trop peu de temps : la connexion est interrompue.",
-                 "Too many frames in too little time: the connection is closed."),
+    "too_big": (1009, Bilingual(fr="Ce message est trop volumineux pour être lu ({limit} octets au plus).",
+                                en="This frame is too large to be read ({limit} bytes at most).")),
+    "too_fast": (1008, Bilingual(fr="Trop de messages en trop peu de temps : la connexion est interrompue.",
+                                 en="Too many frames in too little time: the connection is closed.")),
 }
 
 
@@ -37,10 +41,8 @@ class Overrun(Exception):
 
     def __init__(self, code: str, limit: int):
         super().__init__(code)
-        close_code, french, english = OVERRUNS[code]
-        self.close_code = close_code
-        self.frame = {"type": "error", "code": code, "message": french.format(limit=limit),
-                      "message_en": english.format(limit=limit)}
+        self.close_code, text = OVERRUNS[code]
+        self.frame = error_frame(code, text.format(limit=limit))
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class SocketGuard:
         self._bucket = TokenBucket(limits.burst, limits.per_second, clock())
         self._typing: dict[object, float] = {}
 
-    def admit(self, message: dict) -> str | bytes | None:
+    def admit(self, message: dict[str, Any]) -> str | bytes | None:
         """The frame's data, once it is small enough and the socket within its pace; else Overrun."""
         raw = message.get("text")
         if raw is None:

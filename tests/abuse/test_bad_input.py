@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 import httpx
 import pytest
 
-from relais_chat.settings import ChatSettings
-from relais_escalation.settings import EscalationSettings
-from relais_followup.settings import FollowupSettings
-from relais_intake.settings import IntakeSettings
-from relais_routing.settings import RoutingSettings
-from relais_stats.settings import StatsSettings
+from relais_cli.services import SERVICES
 
-SERVICES = {"intake": IntakeSettings, "routing": RoutingSettings, "chat": ChatSettings,
-            "escalation": EscalationSettings, "followup": FollowupSettings, "stats": StatsSettings}
 BAD_QUERIES = ["?actor_sub=a%00b", "?q=%ED%A0%80", "?q=%FF", "?%00=1", "?q=%C3"]
 BAD_BODIES = [b'{"note": "a\\u0000b"}', b'{"note": "\\ud800"}', b'{"a\\u0000": 1}', b'{"note": "\xff"}',
               b'[{"deep": ["\\udc00"]}]']
@@ -24,8 +15,8 @@ BAD_BODIES = [b'{"note": "a\\u0000b"}', b'{"note": "\\ud800"}', b'{"a\\u0000": 1
 @pytest.fixture(scope="module", params=list(SERVICES))
 def app(request):
     """The service's app as its factory builds it (no lifespan: the guard answers before any handler)."""
-    factory = importlib.import_module(f"relais_{request.param}.app").create_app
-    return factory(SERVICES[request.param](env="test"))
+    manifest = SERVICES[request.param]
+    return manifest.create_app(manifest.settings(env="test"))
 
 
 async def call(app, method: str, url: str, **kwargs) -> httpx.Response:

@@ -199,22 +199,46 @@ async def test_chat_and_escalation_start_their_live_queues_with_their_own_users(
 # ---- the table and the code agree ----
 
 def _constructed_events(service: str) -> set[str]:
-    """Event types a service's code constructs (`contracts.X(...)`): what its outbox or hub can publish."""
+    """Event types a service's code constructs (`contracts.X(...)`), itself or through the shared modules it
+    imports (relais_shared.duty_leases builds operator.on_duty for the consoles that call it): what its outbox
+    or hub can publish."""
+    package = ROOT / "services" / service / f"relais_{service}"
     types: set[str] = set()
-    for path in (ROOT / "services" / service / f"relais_{service}").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
-                    and node.func.value.id == "contracts":
-                name = node.func.attr
-            elif isinstance(node.func, ast.Name):  # imported by name from relais_shared.contracts
-                name = node.func.id
-            else:
-                continue
-            cls = getattr(contracts, name, None)
-            if isinstance(cls, type) and issubclass(cls, contracts.Event) and cls is not contracts.Event:
-                types.add(cls.TYPE)
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        types |= _events_built_in(tree)
+        for module in _shared_modules_imported(tree):
+            shared = ROOT / "shared" / "relais_shared" / f"{module}.py"
+            if module != "contracts" and shared.exists():
+                types |= _events_built_in(ast.parse(shared.read_text(encoding="utf-8")))
+    return types
+
+
+def _shared_modules_imported(tree: ast.AST) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "relais_shared":
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("relais_shared."):
+            found.add(node.module.split(".")[1])
+    return found
+
+
+def _events_built_in(tree: ast.AST) -> set[str]:
+    types: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == "contracts":
+            name = node.func.attr
+        elif isinstance(node.func, ast.Name):  # imported by name from relais_shared.contracts
+            name = node.func.id
+        else:
+            continue
+        cls = getattr(contracts, name, None)
+        if isinstance(cls, type) and issubclass(cls, contracts.Event) and cls is not contracts.Event:
+            types.add(cls.TYPE)
     return types
 
 
@@ -225,12 +249,10 @@ def test_the_table_lists_the_events_each_service_publishes(service: str) -> None
 
 @pytest.mark.parametrize("service", GRANTS)
 def test_the_table_lists_the_consumers_each_app_factory_wires(service: str) -> None:
-    import importlib
-
     from relais_cli.services import SERVICES
 
-    settings = SERVICES[service].settings_class()(env="test")
-    app = importlib.import_module(f"relais_{service}.app").create_app(settings)
+    manifest = SERVICES[service]
+    app = manifest.create_app(manifest.settings(env="test"))
     wired = {spec.name: set(spec.handlers) for spec in app.state.runtime.specs}
     assert wired == {name: set(keys) for name, keys in GRANTS[service].consumers.items()}
     assert all(name.startswith(f"{service}.") for name in wired), "a queue outside the service's own names"

@@ -19,7 +19,7 @@ from relais_routing.settings import RoutingSettings
 from relais_shared.identity import Operator, Role
 from relais_shared.operator_keys import mint_token
 from relais_stats.settings import StatsSettings
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.support import free_port
 
 pytestmark = pytest.mark.integration

@@ -24,7 +24,7 @@ from relais_escalation.app import create_app as create_escalation
 from relais_escalation.settings import EscalationSettings
 from tests.chat.peers import Officer, Victim
 from tests.escalation.helpers import token, write_policies
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.support import free_port, serving
 
 LIMITS = {"RELAIS_CHAT_WS_FRAMES_BURST": "30", "RELAIS_CHAT_WS_FRAMES_PER_SECOND": "5",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relais_chat.settings import ChatSettings
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.support import free_port
 
 INTAKE_PUBLIC_URL = "http://intake.relais.test"

@@ -15,7 +15,7 @@ from relais_cli.provider import DEMO_PASSWORD
 from tests.browser.conftest import async_chromium
 from tests.chat.conftest import Cluster
 from tests.chat.peers import ticket
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, sign_in, start_provider_for
 from tests.support import free_port
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.chat.conftest import Cluster
 from tests.chat.peers import ticket
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.support import free_port
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,7 @@ from relais_cli.provider import DEMO_OPERATORS, DEMO_PASSWORD, DemoOperator, Dev
 from relais_escalation.settings import EscalationSettings
 from tests.browser.conftest import async_chromium
 from tests.escalation.helpers import write_policies
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, start_provider_for
 from tests.support import free_port
 

@@ -11,7 +11,7 @@ import pytest
 from relais_escalation.settings import EscalationSettings
 from relais_shared import contracts
 from tests.escalation.helpers import ConsoleClient, bearer, emergency, publish, query, token, write_policies
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.support import free_port, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -66,7 +66,7 @@ def replicas(isolated_module, tmp_path_factory):
 
 def ensure_both_running(replicas):
     for index, process in enumerate(replicas.processes):
-        if process is None or process.process.poll() is not None:
+        if process is None or not process.alive:
             replicas.start(index)
 
 

@@ -17,9 +17,9 @@ import pytest
 
 from relais_cli.services import SERVICES
 from tests.browser.conftest import PHONE, NeutralPage, launch_chromium
-from tests.e2e.conftest import start_platform
 from tests.journeys import cuts
 from tests.journeys.people import provider_accounts
+from tests.launcher import start_platform
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.browser]
 HOOK = os.path.join(os.path.dirname(__file__), "cut_hook")

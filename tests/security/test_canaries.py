@@ -21,7 +21,7 @@ from relais_cli.services import SERVICES
 from relais_shared.identity import Operator
 from relais_shared.operator_keys import mint_token
 from tests.chat.peers import Officer, Victim
-from tests.e2e.conftest import start_platform
+from tests.launcher import start_platform
 from tests.support import EventTap, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]

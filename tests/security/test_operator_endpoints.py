@@ -46,9 +46,9 @@ def token(settings, roles) -> str:
 
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_every_operator_endpoint_refuses_wrong_tokens_and_roles(service, isolated, tmp_path):
-    entry = SERVICES[service]
-    settings = isolated.settings(entry.settings_class(), keys_dir=str(tmp_path))
-    app = __import__(f"{entry.module}.app", fromlist=["create_app"]).create_app(settings)
+    manifest = SERVICES[service]
+    settings = isolated.settings(manifest.settings, keys_dir=str(tmp_path))
+    app = manifest.create_app(settings)
     endpoints = list(operator_endpoints(app))
     assert endpoints, f"{service} declares no operator endpoint"
     tokens = {role: token(settings, {role}) for role in ROLES}

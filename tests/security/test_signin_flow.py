@@ -12,7 +12,7 @@ import pytest
 from relais_cli.provider import DEMO_PASSWORD
 from relais_stats.settings import StatsSettings
 from tests.browser.conftest import async_chromium
-from tests.processes import ServiceProcess
+from tests.launcher import ServiceProcess
 from tests.signin import PASSWORD_FIELD, SUBMIT, USER_FIELD, provider_env, start_provider_for
 from tests.support import BlackHole, free_port
 

@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 
@@ -10,6 +9,7 @@ import aio_pika
 import pytest
 
 from relais_shared import outbox
+from tests.launcher import Process, python_module
 from tests.shared.probe import (
     Calls,
     ProbeSettings,
@@ -22,13 +22,11 @@ from tests.shared.probe import (
 )
 
 pytestmark = pytest.mark.integration
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
 
-def start_probe_process(isolated, delay: float) -> subprocess.Popen:
+def start_probe_process(isolated, delay: float) -> Process:
     env = isolated.env(ProbeSettings, port=0) | {"PROBE_DELAY": str(delay), "RELAIS_PREFETCH": "16"}
-    return subprocess.Popen([sys.executable, "-m", "tests.shared.probe_process"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Process(python_module("tests.shared.probe_process"), env)
 
 
 async def probe_counts(pool):
@@ -57,8 +55,7 @@ async def test_consumer_killed_mid_batch_loses_nothing_and_applies_nothing_twice
         total = 300
         await write_events(producer, total)
         assert await wait_for(lambda: _at_least(probe_counts(pool), 60), 30)
-        process.send_signal(signal.SIGKILL)  # mid-batch: up to 16 messages in flight, unacked
-        process.wait(10)
+        process.kill()  # SIGKILL mid-batch: up to 16 messages in flight, unacked
         partial = await probe_counts(pool)
         assert partial["total"] < total, "the kill came too late to prove anything"
         process = start_probe_process(isolated, delay=0.0)
@@ -70,7 +67,6 @@ async def test_consumer_killed_mid_batch_loses_nothing_and_applies_nothing_twice
         await pool.close()
     finally:
         process.kill()
-        process.wait(10)
         await producer.stop()
 
 

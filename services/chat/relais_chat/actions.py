@@ -50,10 +50,10 @@ class Actions:
 
     async def on_claim(self, console, frame: frames.Claim) -> None:
         async with self.pool.acquire() as conn:
-            session = await sessions.claim(conn, frame.session_id, console.operator)
+            await sessions.claim(conn, frame.session_id, console.operator)
         await console.socket.send({"type": "claimed", "session_id": str(frame.session_id)})
         await console.follow(frame.session_id)
-        await self.hub.posted(frame.session_id, session["last_seq"], "system")
+        await self.hub.posted(frame.session_id)
 
     async def on_send(self, console, frame: frames.Send) -> None:
         text = frame.text.strip()
@@ -68,7 +68,7 @@ class Actions:
                                          officer_sub=console.operator.sub)
         if posted is None:
             raise sessions.Refused("closed")
-        await self.hub.posted(frame.session_id, posted.seq, "officer")
+        await self.hub.posted(frame.session_id)
 
     async def on_ack(self, console, frame: frames.Ack) -> None:
         if frame.session_id in console.subs:
@@ -86,15 +86,13 @@ class Actions:
         async with self.pool.acquire() as conn:
             await sessions.transfer(conn, frame.session_id, console.operator, to_operator=frame.to_operator,
                                     to_other_force=frame.to_other_force)
-            last = await conn.fetchval("SELECT last_seq FROM chat_sessions WHERE id = $1", frame.session_id)
-        await self.hub.posted(frame.session_id, last, "system")
+        await self.hub.posted(frame.session_id)
         await console.unfollow(frame.session_id, "transferred")
 
     async def on_close(self, console, frame: frames.Close) -> None:
         async with self.pool.acquire() as conn:
             await sessions.close(conn, frame.session_id, console.operator, frame.outcome, self.outcome_codes)
-            last = await conn.fetchval("SELECT last_seq FROM chat_sessions WHERE id = $1", frame.session_id)
-        await self.hub.posted(frame.session_id, last, "system")
+        await self.hub.posted(frame.session_id)
         await console.unfollow(frame.session_id, "closed")
 
     async def on_emergency(self, console, frame: frames.Emergency) -> None:

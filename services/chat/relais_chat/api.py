@@ -7,12 +7,14 @@ from typing import Literal
 
 import httpx
 import structlog
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from relais_chat import opening, sessions
+from relais_chat.texts import TICKET_REFUSED
 from relais_chat.victim import leave_by_exit
 from relais_shared import operators, tickets
+from relais_shared.api_errors import ApiError
 from relais_shared.identity import Operator
 from relais_shared.ratelimit import enforce
 from relais_shared.tickets import TicketRejected
@@ -20,9 +22,6 @@ from relais_shared.tickets import TicketRejected
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1", tags=["chat"])
 TICKET_MAX_CHARS = 8000
-TICKET_REFUSED = ("This link to the chat is no longer valid: start again from the reporting page or come back with "
-                  "your receipt. / Ce lien vers la conversation n'est plus valable : repartez de la page de "
-                  "signalement ou revenez avec votre reçu.")
 
 
 class SessionIn(BaseModel):
@@ -53,7 +52,7 @@ async def start_session(body: SessionIn, request: Request, response: Response) -
     try:
         opened = await open_conversation(request, body.ticket, alias=body.alias, lang=None)
     except TicketRejected as exc:
-        raise HTTPException(400, TICKET_REFUSED) from exc
+        raise ApiError(400, TICKET_REFUSED) from exc
     if opened.resumed:
         response.status_code = 200
     return SessionOut(session_id=opened.session_id, secret=opened.secret, alias=opened.alias, resumed=opened.resumed)

@@ -10,21 +10,14 @@ from relais_chat import api, erasure, pages, triage
 from relais_chat.actions import Actions
 from relais_chat.console import Console
 from relais_chat.live import Hub
+from relais_chat.manifest import manifest
 from relais_chat.reactions import Reactions
 from relais_chat.scheduler import Scheduler
 from relais_chat.settings import ChatSettings
 from relais_chat.victim import VictimLine
-from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
 from relais_shared.ratelimit import Ceiling, RateLimiter
-from relais_shared.retention import PurgeRule
 from relais_shared.runtime import ServiceRuntime
-
-
-def retention(settings: ChatSettings) -> tuple[PurgeRule, ...]:
-    """Closed conversations (expired, erased: all closed; messages by cascade) are kept `retention_days`."""
-    sql = "DELETE FROM chat_sessions WHERE status = 'closed' AND closed_at < now() - make_interval(days => $1)"
-    return (PurgeRule("chat.closed_sessions", sql, settings.retention_days),)
 
 
 def sockets(hub: Hub, settings: ChatSettings, actions: Actions) -> APIRouter:
@@ -44,12 +37,12 @@ def sockets(hub: Hub, settings: ChatSettings, actions: Actions) -> APIRouter:
 
 def create_app(settings: ChatSettings | None = None) -> FastAPI:
     settings = settings or ChatSettings()
-    runtime = ServiceRuntime(settings, retention=retention(settings))
+    runtime = ServiceRuntime(settings, retention=manifest.retention(settings))
     hub = Hub(runtime)
-    # The erasure handler closes sockets through the hub, which needs the runtime: its consumer joins the
-    # runtime's list here, before start.
-    runtime.specs.append(ConsumerSpec("chat.erasures",
-                                      {"report.erased": partial(erasure.on_report_erased, hub=hub)}))
+    # The erasure handler closes sockets through the hub, which needs the runtime: the manifest's consumer is
+    # bound here, before start.
+    runtime.specs.extend(manifest.consumer_specs(
+        {"chat.erasures": {"report.erased": partial(erasure.on_report_erased, hub=hub)}}))
     actions = Actions(hub, settings)
     scheduler = Scheduler(hub, settings)
     reactions = Reactions(hub, scheduler.assign)

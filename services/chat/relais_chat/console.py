@@ -8,7 +8,7 @@ import uuid
 import structlog
 from fastapi import WebSocket, WebSocketDisconnect
 
-from relais_chat import duty, frames, guard, messages, officers, queueing, sessions, triage
+from relais_chat import duty, frames, guard, officers, queueing, sessions, triage
 from relais_chat.actions import Actions
 from relais_chat.live import Hub, Socket, Subscriber
 from relais_chat.texts import error_frame
@@ -160,9 +160,3 @@ def session_frame(session) -> dict:
             "victim_read_seq": session["victim_read_seq"], "last_seq": session["last_seq"],
             "exited": session["exited_at"] is not None, "alert": session["alert_reason"],
             "lang": session["lang"]}
-
-
-async def officer_read(hub: Hub, console: Console, session_id: uuid.UUID, seq: int) -> None:
-    async with hub.runtime.pool.acquire() as conn:
-        read = await messages.mark_read(conn, session_id, "officer", seq)
-    await hub.publish_live("read", session_id=session_id, who="officer", seq=read)

@@ -19,6 +19,7 @@ import structlog
 from relais_chat.settings import ChatSettings
 from relais_shared import duty_leases as leases
 from relais_shared.identity import Operator
+from relais_shared.periodic import run_every
 
 log = structlog.get_logger(__name__)
 @dataclass
@@ -70,17 +71,16 @@ async def stop(pool: asyncpg.Pool, duty: Duty | None) -> None:
 
 
 async def _keep(pool: asyncpg.Pool, duty: Duty) -> None:
-    """While the socket is open: mark it seen and renew the officer's lease when it is due."""
-    settings = duty.settings
-    while True:
-        await asyncio.sleep(settings.duty_renew_seconds / 4)
-        try:
-            async with pool.acquire() as conn, conn.transaction():
-                await conn.execute("UPDATE duty_sockets SET seen_at = now() WHERE connection_id = $1",
-                                   duty.connection_id)
-                await _renew(conn, duty.operator, settings, started=False)
-        except Exception as exc:  # noqa: BLE001 - the next turn tries again; the lease covers a few misses
-            log.warning("chat.duty_renewal_failed", error=type(exc).__name__)
+    """While the socket is open: mark it seen and renew the officer's lease when it is due (a failed turn is
+    tried again at the next one; the lease covers a few misses)."""
+
+    async def touch_and_renew() -> None:
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("UPDATE duty_sockets SET seen_at = now() WHERE connection_id = $1", duty.connection_id)
+            await _renew(conn, duty.operator, duty.settings, started=False)
+
+    await run_every(duty.settings.duty_renew_seconds / 4, touch_and_renew, failure_event="chat.duty_renewal_failed",
+                    at_once=False)
 
 
 async def _renew(conn: asyncpg.Connection, operator: Operator, settings: ChatSettings, *, started: bool) -> None:

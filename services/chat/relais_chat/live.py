@@ -19,6 +19,7 @@ import structlog
 
 from relais_chat import messages
 from relais_shared import contracts
+from relais_shared.node_queue import NodeQueue
 from relais_shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
@@ -69,16 +70,20 @@ class Subscriber:
 
 
 class Hub:
-    """This node's sockets and its exclusive, auto-delete queue bound to chat.# (and the live exchange)."""
+    """This node's sockets and its node queue, bound to chat.# and to the live exchange."""
 
     def __init__(self, runtime: ServiceRuntime):
         self.runtime, self.keyring = runtime, runtime.settings.keyring()
         self.by_session: dict[uuid.UUID, set[Subscriber]] = defaultdict(set)
         self.consoles: dict[str, set] = defaultdict(set)  # operator sub -> Console objects on this node
         self.reactions: dict[str, Reaction] = {}
-        self.node = uuid.uuid4().hex[:8]
-        self._events = self._live = None
-        self.ready = asyncio.Event()
+        self.queue = NodeQueue(runtime.broker)
+        self._live = None
+
+    @property
+    def ready(self) -> asyncio.Event:
+        """Set once this node's queue is consuming."""
+        return self.queue.ready
 
     @property
     def live_exchange(self) -> str:
@@ -112,10 +117,9 @@ class Hub:
     async def wake(self, session_id: uuid.UUID) -> None:
         await asyncio.gather(*(self.pump(s) for s in self.local(session_id)))
 
-    async def posted(self, session_id: uuid.UUID, seq: int, author: str) -> None:
-        """A message was stored: deliver here now, and wake the other nodes (best effort)."""
-        envelope = contracts.wrap(contracts.ChatMessagePosted(session_id=session_id, seq=seq, author=author))
-        await self._publish(self._events, envelope.type, envelope.model_dump_json().encode())
+    async def posted(self, session_id: uuid.UUID) -> None:
+        """A line was stored: deliver it here now. The other nodes wake when its chat.message_posted, written to
+        the outbox with the line (relais_chat.messages), reaches their queues."""
         await self.wake(session_id)
 
     async def publish_live(self, kind: str, **payload) -> None:
@@ -131,21 +135,11 @@ class Hub:
             await exchange.publish(aio_pika.Message(body, content_type="application/json"), routing_key=key)
 
     async def run(self) -> None:
-        """Wait for the broker, then declare this node's queue; the robust channel restores it after outages."""
-        broker = self.runtime.broker
-        while not broker.is_connected:
-            await asyncio.sleep(0.1)
-        channel = await broker.connection.channel()
-        self._events = await broker.events_exchange(channel)  # exists; the service's user may not declare it
+        """Wait for the broker, then declare the live exchange and this node's queue, bound to both."""
+        channel = await self.queue.connect()
         self._live = await channel.declare_exchange(self.live_exchange, aio_pika.ExchangeType.TOPIC,
                                                     auto_delete=True)
-        queue = await channel.declare_queue(f"{self.runtime.settings.namespace}.chat.node.{self.node}",
-                                            exclusive=True, auto_delete=True)
-        await queue.bind(self._events, routing_key="chat.#")
-        await queue.bind(self._live, routing_key="#")
-        await queue.consume(self._on_message, no_ack=True)
-        self.ready.set()
-        log.info("chat.node_queue_ready", node=self.node)
+        await self.queue.consume(self._on_message, (self._live, "#"))
 
     async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         try:

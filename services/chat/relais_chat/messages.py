@@ -1,4 +1,8 @@
-"""Messages: a per-session seq assigned in the insert transaction, bodies sealed at rest, deduped by client id."""
+"""Messages: a per-session seq assigned in the insert transaction, bodies sealed at rest, deduped by client id.
+
+Every stored line puts chat.message_posted in the outbox in its transaction: the wake-up that tells the other
+nodes to deliver it (relais_chat.live) is published only once the line is there to read.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from relais_shared import contracts, outbox
 from relais_shared.crypto import DecryptionError, Keyring
 
 FETCH_LIMIT = 500
@@ -38,6 +43,7 @@ async def add_system(conn: asyncpg.Connection, session_id: uuid.UUID, code: str,
     # The alias of the officer who joins is the only name a system line carries; it is not free text.
     await conn.execute("INSERT INTO chat_messages (session_id, seq, author, code) VALUES ($1, $2, 'system', $3)",
                        session_id, seq, code if alias is None else f"{code}:{alias}")
+    await outbox.add(conn, contracts.ChatMessagePosted(session_id=session_id, seq=seq, author="system"))
     return seq
 
 
@@ -60,6 +66,7 @@ async def post(conn: asyncpg.Connection, keyring: Keyring, session_id: uuid.UUID
         await conn.execute(
             "INSERT INTO chat_messages (session_id, seq, author, client_id, body) VALUES ($1, $2, $3, $4, $5)",
             session_id, seq, author, client_id, keyring.seal(text, context=context(session_id, seq)))
+        await outbox.add(conn, contracts.ChatMessagePosted(session_id=session_id, seq=seq, author=author))
         return Posted(seq, duplicate=False)
 
 

@@ -2,7 +2,7 @@
 
 The console's table sits on top of the console kit's (header, sign-out, session banner, "reconnecting")."""
 
-from relais_chat.texts import SYSTEM
+from relais_chat.texts import system_lines
 
 VICTIM = {
     "fr": {
@@ -33,7 +33,7 @@ VICTIM = {
                            "avec votre reçu de 16 chiffres : votre conversation reprendra là où elle en était.",
         "too_many_title": "Trop de conversations ouvertes depuis cette connexion",
         "too_many_text": "Réessayez dans quelques minutes.",
-        "system": {k: v[0] for k, v in SYSTEM.items()},
+        "system": system_lines("fr"),
     },
     "en": {
         "title": "Talk to an officer", "site": "Reporting sexual and gender-based violence",
@@ -61,7 +61,7 @@ VICTIM = {
                            "your 16-digit receipt: your conversation will go on where it was.",
         "too_many_title": "Too many conversations opened from this connection",
         "too_many_text": "Try again in a few minutes.",
-        "system": {k: v[1] for k, v in SYSTEM.items()},
+        "system": system_lines("en"),
     },
 }
 
@@ -92,7 +92,7 @@ CONSOLE = {
         "bad_department": "Département invalide : 2 ou 3 chiffres, 2A ou 2B.",
         "assign_failed": "Cette conversation n'attend plus dans le tri national.",
         "outside_scope": "Ce département est hors de votre périmètre.",
-        "system": {k: v[0] for k, v in SYSTEM.items()},
+        "system": system_lines("fr"),
     },
     "en": {
         "title": "Officer console", "presence": "Presence", "available": "Available", "busy": "Busy", "away": "Away",
@@ -118,6 +118,6 @@ CONSOLE = {
         "bad_department": "Invalid department: 2 or 3 digits, 2A or 2B.",
         "assign_failed": "This conversation no longer waits in national triage.",
         "outside_scope": "This department is outside your scope.",
-        "system": {k: v[1] for k, v in SYSTEM.items()},
+        "system": system_lines("en"),
     },
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -16,7 +15,7 @@ from relais_shared.console_kit import console_page, kit_templates
 from relais_shared.tickets import TicketRejected
 
 HERE = Path(__file__).parent
-templates = kit_templates(HERE / "templates")  # the victim's pages use none of the kit's: they just share a loader
+templates = kit_templates(HERE / "templates")  # the victim's pages on kit/victim_base.html, the console on the kit
 # Who may open the console: an officer who answers conversations, or a triage operator who hands them over.
 CONSOLE_ROLES = ("chat_operator", "triage_operator")
 router = APIRouter(include_in_schema=False)
@@ -54,7 +53,7 @@ async def chat_page(request: Request):
              "resumed": opened.resumed, "lang": lang}
     return templates.TemplateResponse(request, "chat.html", {
         "lang": lang, "t": VICTIM[lang], "exit_url": settings.exit_url, "ticket": form.get("ticket", ""),
-        "start_json": data_block(start), "texts_json": data_block(VICTIM[lang]),
+        "start": start, "script_texts": VICTIM[lang],
         "max_chars": settings.max_message_chars})
 
 
@@ -96,7 +95,3 @@ async def _form(request: Request) -> dict[str, str]:
 def _lang(value: str | None) -> str:
     return "en" if value == "en" else "fr"
 
-
-def data_block(value) -> str:
-    """JSON for a non-executed data block; `<` escaped so nothing can close the script element."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")

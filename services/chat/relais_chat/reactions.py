@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import structlog
-
 from relais_chat import queueing, sessions
 from relais_chat.console import session_frame
 from relais_chat.live import Hub
 from relais_chat.texts import error_frame
-
-log = structlog.get_logger(__name__)
+from relais_shared.periodic import run_every
 
 
 class Reactions:
@@ -40,17 +37,21 @@ class Reactions:
         await self.assign()
 
     async def refresher(self, pause: float = 0.2) -> None:
-        """Queue and status pushes, coalesced: a burst of claims costs one refresh, not one per event."""
-        while True:
-            await self._dirty.wait()
-            self._dirty.clear()
-            changed, self._changed = self._changed, set()
-            try:
-                await self.refresh_victims(changed)
-                await self.push_queues()
-            except Exception as exc:  # noqa: BLE001 - the next change (or the sweep) refreshes again
-                log.warning("chat.refresh_failed", error=type(exc).__name__)
+        """Queue and status pushes, coalesced: a burst of claims costs one refresh, not one per event.
+
+        After each refresh a short pause lets the changes of a burst pile up for the next one; a failed refresh
+        is tried again at the next change (or the sweep)."""
+
+        async def let_changes_pile_up() -> None:
             await asyncio.sleep(pause)
+
+        await run_every(None, self.refresh, let_changes_pile_up, failure_event="chat.refresh_failed",
+                        wake=self._dirty, at_once=False)
+
+    async def refresh(self) -> None:
+        changed, self._changed = self._changed, set()
+        await self.refresh_victims(changed)
+        await self.push_queues()
 
     async def on_changed(self, payload: dict) -> None:
         """Claimed, transferred, exited or closed: follow the new owner, refresh both sides and the queues."""

@@ -6,17 +6,19 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
+from relais_shared.confidentiality import level_of
+
 DANGER_RANK = {"severe": 0, "high": 1, "standard": 2}
 MIN_SAMPLES_FOR_ESTIMATE = 3
 DEPARTMENT = r"^([0-9]{2,3}|2[AB])$"
-# The Le Mans colour board, as intake applies it: chat raises a ticket's level for these whatever it says, so a
-# mistake upstream can never make a rape conversation readable by uncleared officers.
-ORANGE_CATEGORIES = frozenset({"domestic_violence", "intra_family_violence", "rape", "sexual_assault"})
 
 
 def session_level(ticket_level: str, category: str | None) -> str:
-    """Orange when the ticket or the category says so; a level is raised, never lowered."""
-    return "orange" if ticket_level == "orange" or category in ORANGE_CATEGORIES else "blue"
+    """Orange when the ticket or the category says so; a level is raised, never lowered.
+
+    The category's level is applied again here, as intake applies it, so that a mistake upstream can never make
+    a rape conversation readable by uncleared officers."""
+    return "orange" if ticket_level == "orange" else level_of(category)
 
 
 def queue_key(danger_level: str, queued_at: datetime) -> tuple[int, datetime]:

@@ -9,6 +9,7 @@ import structlog
 from relais_chat import expiry, officers, queueing, rules, sessions
 from relais_chat.live import Hub
 from relais_chat.settings import ChatSettings
+from relais_shared.periodic import run_every
 
 log = structlog.get_logger(__name__)
 ASSIGN_LOCK = 0x43484154  # "CHAT": one assignment pass at a time across nodes
@@ -23,13 +24,9 @@ class Scheduler:
         return self.hub.runtime.pool
 
     async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.scheduler_interval_seconds)
-            for step in (self.heartbeat, self.sweep, self.watchdog, self.expire, self.assign):
-                try:
-                    await step()
-                except Exception as exc:  # noqa: BLE001 - next tick retries; the loop must outlive outages
-                    log.warning("chat.scheduler_step_failed", step=step.__name__, error=type(exc).__name__)
+        """Every interval, each step in turn; one failing does not keep the others from running."""
+        await run_every(self.settings.scheduler_interval_seconds, self.heartbeat, self.sweep, self.watchdog,
+                        self.expire, self.assign, failure_event="chat.scheduler_step_failed", at_once=False)
 
     async def heartbeat(self) -> None:
         """Mark the victims and officers connected here as seen; a killed node simply stops doing it."""
@@ -88,7 +85,7 @@ class Scheduler:
                 return
             claimed = await self._assign_force(conn, "PN") + await self._assign_force(conn, "GN")
         for session in claimed:
-            await self.hub.posted(session["id"], session["last_seq"], "system")
+            await self.hub.posted(session["id"])
 
     async def _assign_force(self, conn, force: str) -> list:
         claimed = []

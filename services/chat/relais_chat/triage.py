@@ -9,19 +9,19 @@ from typing import Literal
 
 import asyncpg
 import structlog
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from relais_chat import queueing
 from relais_chat.rules import DEPARTMENT, platform_of
+from relais_chat.texts import OUTSIDE_SCOPE
 from relais_shared import audit, contracts, operators, outbox
+from relais_shared.api_errors import ApiError
 from relais_shared.identity import NATIONAL, Operator
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/console", tags=["triage"])
 TRIAGE = "platform.triage"
-OUTSIDE_SCOPE = ("You cannot hand a conversation to a department outside your scope. / Vous ne pouvez pas confier "
-                 "une conversation à un département hors de votre périmètre.")
 
 
 class AssignIn(BaseModel):
@@ -75,7 +75,7 @@ async def assign_session(session_id: uuid.UUID, body: AssignIn, request: Request
                          who: Operator = operators.require("triage_operator")) -> AssignOut:
     """Hand a conversation waiting in national triage to a force and department (audited)."""
     if NATIONAL not in who.departments and body.department not in who.departments:
-        raise HTTPException(403, OUTSIDE_SCOPE)
+        raise ApiError(403, OUTSIDE_SCOPE)
     async with request.app.state.runtime.pool.acquire() as conn:
         event = await assign(conn, session_id, who, body.force, body.department)
     if event is None:

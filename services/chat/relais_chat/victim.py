@@ -96,7 +96,7 @@ class VictimLine:
             posted = await messages.post(conn, self.hub.keyring, self.sub.session_id, "victim", frame.client_id, text)
         if posted is None:
             return await self.socket.send(error_frame("closed"))
-        await self.hub.posted(self.sub.session_id, posted.seq, "victim")
+        await self.hub.posted(self.sub.session_id)
 
     async def _ack(self, seq: int) -> None:
         async with self.pool.acquire() as conn:
@@ -116,7 +116,6 @@ async def leave_by_exit(hub: Hub, session_id) -> None:
     """Record the emergency exit (no content) and tell the officer at once."""
     async with hub.runtime.pool.acquire() as conn:
         exited = await sessions.victim_exit(conn, session_id)
-        last = await conn.fetchval("SELECT last_seq FROM chat_sessions WHERE id = $1", session_id)
     if exited:
         log.info("chat.victim_exited", session_id=str(session_id))
-        await hub.posted(session_id, last, "system")
+        await hub.posted(session_id)

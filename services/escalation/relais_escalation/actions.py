@@ -7,22 +7,23 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from relais_escalation import contact, feed
+from relais_escalation import contact, feed, i18n
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import ACK_SECONDS
 from relais_escalation.views import contact_view, note_context, patrol_context
 from relais_shared import audit, contracts, operators, outbox
+from relais_shared.bilingual import Refusal
 from relais_shared.identity import Operator
 
 DETAIL_COLUMNS = feed.INCIDENT_COLUMNS + ", i.summary_sealed, i.location_sealed, i.patrol_sealed, i.contact_sealed"
 
 
-class Conflict(Exception):
-    """The action does not fit the incident's state; the message is for the person."""
+class Conflict(Refusal):
+    """The action does not fit the incident's state."""
 
 
-class Forbidden(Exception):
-    """The operator is in scope but not cleared for this; the message is for the person."""
+class Forbidden(Refusal):
+    """The operator is in scope but not cleared for this."""
 
 
 async def load(conn: asyncpg.Connection, operator: Operator, incident_id: uuid.UUID, *, lock: bool = False):
@@ -48,8 +49,7 @@ async def acknowledge(conn: asyncpg.Connection, operator: Operator, incident_id:
     """A person has it: the deadline stops; a second acknowledgement is refused, naming who acknowledged."""
     row = await load(conn, operator, incident_id, lock=True)
     if row["status"] != "open":
-        raise Conflict(f"Already acknowledged by {row['acknowledged_by']}. / Déjà pris en compte par "
-                       f"{row['acknowledged_by']}.")
+        raise Conflict(i18n.ALREADY_ACKNOWLEDGED.format(alias=row["acknowledged_by"]))
     seconds = await conn.fetchval(
         """UPDATE incidents SET status = 'acknowledged', acknowledged_at = clock_timestamp(), acknowledged_by = $2,
                deadline_at = NULL WHERE id = $1
@@ -88,9 +88,7 @@ async def close(conn: asyncpg.Connection, dispatch: Dispatch, operator: Operator
     row = await load(conn, operator, incident_id, lock=True)
     _refuse_closed(row)
     if outcome == "intervention_carried_out" and not row["jurisdiction_resolved"]:
-        raise Conflict("Set the force and department first: the follow-up cell of that department calls her back. "
-                       "/ Indiquez d'abord la force et le département : la cellule de suivi de ce département la "
-                       "rappellera.")
+        raise Conflict(i18n.JURISDICTION_FIRST)
     reference = case_reference(row)
     completed_at = await conn.fetchval(
         """UPDATE incidents SET status = 'closed', closed_at = clock_timestamp(), outcome = $2, case_reference = $3,
@@ -114,8 +112,7 @@ async def read_contact(conn: asyncpg.Connection, dispatch: Dispatch, operator: O
     """How to reach her, for a dispatcher in scope and cleared for the incident's level; every opening audited."""
     row = await load(conn, operator, incident_id)
     if not operator.may_read(row["level"]):
-        raise Forbidden("Her contact is orange content: only operators cleared for orange may see it. / Ses "
-                        "coordonnées sont un contenu orange : seuls les opérateurs habilités peuvent les voir.")
+        raise Forbidden(i18n.CONTACT_NEEDS_CLEARANCE)
     view = contact_view(row, dispatch)
     await audit.record(conn, operator, "incident.contact_read", "incident", str(incident_id),
                        details={"contact_on_file": view["contact"] is not None, "erased": view["erased"]})
@@ -130,4 +127,4 @@ def case_reference(row) -> str:
 
 def _refuse_closed(row) -> None:
     if row["status"] == "closed":
-        raise Conflict("This incident is already closed. / Cet incident est déjà clos.")
+        raise Conflict(i18n.ALREADY_CLOSED)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
+import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from relais_escalation import actions, centres, feed, resolution
+from relais_escalation import actions, centres, feed, i18n, resolution
 from relais_escalation.jurisdiction import DEPARTMENT
 from relais_escalation.views import console_view, detail_view
 from relais_shared import audit, operators
+from relais_shared.api_errors import error_response
 from relais_shared.identity import NATIONAL, Operator
 
 router = APIRouter(prefix="/v1", tags=["dispatch"])
@@ -48,7 +51,7 @@ class JurisdictionIn(Strict):
 
 
 def _conflict(exc: actions.Conflict) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=409)
+    return error_response(409, exc.text)
 
 
 async def _detail(conn, request: Request, operator: Operator, incident_id: uuid.UUID) -> dict:
@@ -57,6 +60,17 @@ async def _detail(conn, request: Request, operator: Operator, incident_id: uuid.
     await audit.record(conn, operator, "incident.read", "incident", str(incident_id),
                        details={"opened": operator.may_read(row["level"])})
     return detail_view(row, await actions.notes_of(conn, incident_id), operator, request.app.state.dispatch)
+
+
+async def _act(request: Request, operator: Operator, incident_id: uuid.UUID,
+               act: Callable[[asyncpg.Connection], Awaitable[object]]) -> dict | JSONResponse:
+    """One action in its transaction, answered with the incident as it now stands (409 when it conflicts)."""
+    try:
+        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
+            await act(conn)
+            return await _detail(conn, request, operator, incident_id)
+    except actions.Conflict as exc:
+        return _conflict(exc)
 
 
 @router.get("/incidents", summary="Incidents of my scope, not closed or closed within the hour")
@@ -75,39 +89,28 @@ async def get_incident(incident_id: uuid.UUID, request: Request, operator: Opera
 
 @router.post("/incidents/{incident_id}/acknowledge", summary="I have it: stop the ladder")
 async def acknowledge(incident_id: uuid.UUID, request: Request, operator: Operator = DISPATCH):
-    try:
-        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
-            await actions.acknowledge(conn, operator, incident_id)
-            return await _detail(conn, request, operator, incident_id)
-    except actions.Conflict as exc:
-        return _conflict(exc)
+    return await _act(request, operator, incident_id, lambda conn: actions.acknowledge(conn, operator, incident_id))
 
 
 @router.post("/incidents/{incident_id}/patrol", summary="Assign a patrol (free text, kept sealed)")
 async def assign_patrol(incident_id: uuid.UUID, body: PatrolIn, request: Request, operator: Operator = DISPATCH):
-    try:
-        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
-            await actions.assign_patrol(conn, request.app.state.dispatch, operator, incident_id, body.unit)
-            return await _detail(conn, request, operator, incident_id)
-    except actions.Conflict as exc:
-        return _conflict(exc)
+    dispatch = request.app.state.dispatch
+    return await _act(request, operator, incident_id,
+                      lambda conn: actions.assign_patrol(conn, dispatch, operator, incident_id, body.unit))
 
 
 @router.post("/incidents/{incident_id}/notes", summary="Add a note (kept sealed)")
 async def add_note(incident_id: uuid.UUID, body: NoteIn, request: Request, operator: Operator = DISPATCH):
-    async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
-        await actions.add_note(conn, request.app.state.dispatch, operator, incident_id, body.text)
-        return await _detail(conn, request, operator, incident_id)
+    dispatch = request.app.state.dispatch
+    return await _act(request, operator, incident_id,
+                      lambda conn: actions.add_note(conn, dispatch, operator, incident_id, body.text))
 
 
 @router.post("/incidents/{incident_id}/close", summary="Close with an outcome")
 async def close(incident_id: uuid.UUID, body: CloseIn, request: Request, operator: Operator = DISPATCH):
-    try:
-        async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
-            await actions.close(conn, request.app.state.dispatch, operator, incident_id, body.outcome)
-            return await _detail(conn, request, operator, incident_id)
-    except actions.Conflict as exc:
-        return _conflict(exc)
+    dispatch = request.app.state.dispatch
+    return await _act(request, operator, incident_id,
+                      lambda conn: actions.close(conn, dispatch, operator, incident_id, body.outcome))
 
 
 @router.get("/incidents/{incident_id}/contact", summary="How to reach her (cleared operators; each read audited)")
@@ -116,7 +119,7 @@ async def read_contact(incident_id: uuid.UUID, request: Request, operator: Opera
         async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
             return await actions.read_contact(conn, request.app.state.dispatch, operator, incident_id)
     except actions.Forbidden as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=403)
+        return error_response(403, exc.text)
 
 
 @router.post("/incidents/{incident_id}/jurisdiction",
@@ -124,8 +127,7 @@ async def read_contact(incident_id: uuid.UUID, request: Request, operator: Opera
 async def set_jurisdiction(incident_id: uuid.UUID, body: JurisdictionIn, request: Request,
                            operator: Operator = DISPATCH):
     if NATIONAL not in operator.departments:
-        return JSONResponse({"detail": "Only national supervision sets a missing jurisdiction. / Seule la "
-                                       "supervision nationale attribue une juridiction manquante."}, status_code=403)
+        return error_response(403, i18n.NATIONAL_ONLY)
     dispatch = request.app.state.dispatch
     try:
         async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
@@ -138,7 +140,7 @@ async def set_jurisdiction(incident_id: uuid.UUID, body: JurisdictionIn, request
             # Handed to the other force: it leaves this operator's scope, codes only.
             return console_view(await actions.load_unscoped(conn, incident_id), operator, dispatch)
     except resolution.Refused as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+        return error_response(409, exc.text)
 
 
 @router.get("/centres/unstaffed", summary="Centres of my scope with nobody on duty")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
 import structlog
 
@@ -11,6 +9,7 @@ from relais_escalation import staffing
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import CENTRES_UNSTAFFED, INCIDENTS_OPEN
 from relais_shared import contracts, outbox
+from relais_shared.periodic import run_every
 
 log = structlog.get_logger(__name__)
 
@@ -50,19 +49,17 @@ async def unstaffed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
 
 async def watch(pool: asyncpg.Pool, dispatch: Dispatch) -> None:
     """Every few seconds: the staffing pass and the gauges of open incidents and unstaffed centres."""
-    while True:
-        try:
-            async with pool.acquire() as conn:
-                async with conn.transaction():
-                    CENTRES_UNSTAFFED.set(await check_centres(conn, dispatch))
-                counts = {"open": 0, "acknowledged": 0}
-                for row in await conn.fetch("SELECT status, count(*) AS n FROM incidents "
-                                            "WHERE status <> 'closed' GROUP BY status"):
-                    counts[row["status"]] = row["n"]
-                for status, n in counts.items():
-                    INCIDENTS_OPEN.labels(status).set(n)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the watch must outlive a database outage
-            log.warning("escalation.staffing_watch_error", error=type(exc).__name__)
-        await asyncio.sleep(dispatch.settings.staffing_check_seconds)
+
+    async def staffing_pass() -> None:
+        async with pool.acquire() as conn:
+            async with conn.transaction():
+                CENTRES_UNSTAFFED.set(await check_centres(conn, dispatch))
+            counts = {"open": 0, "acknowledged": 0}
+            for row in await conn.fetch("SELECT status, count(*) AS n FROM incidents "
+                                        "WHERE status <> 'closed' GROUP BY status"):
+                counts[row["status"]] = row["n"]
+            for status, n in counts.items():
+                INCIDENTS_OPEN.labels(status).set(n)
+
+    await run_every(dispatch.settings.staffing_check_seconds, staffing_pass,
+                    failure_event="escalation.staffing_watch_error")

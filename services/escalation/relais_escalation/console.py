@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from relais_escalation import duty, staffing
 from relais_escalation.i18n import OUTCOMES, strings
 from relais_shared import audit, operators
+from relais_shared.api_errors import ROLE_REFUSED, SIGN_IN, error_frame
 from relais_shared.console_kit import console_page, kit_templates
 from relais_shared.identity import AuthError
 from relais_shared.signin.gate import Lease
@@ -98,17 +99,17 @@ async def _authenticate(socket: WebSocket, pace: SocketGuard) -> tuple[Lease | N
         return None, None  # gone, or cut for breaking a limit (and told so)
     except (TimeoutError, KeyError, TypeError, ValueError, AuthError) as exc:
         log.info("escalation.console_refused", error=type(exc).__name__)
-        await _refuse(socket, 4401, "Sign in to Relais. / Connectez-vous à Relais.")
+        await _refuse(socket, 4401, error_frame("auth", SIGN_IN))
         return None, None
     if not lease.operator.has_any("dispatcher", "supervisor"):
-        await _refuse(socket, 4403, "Your role does not allow this. / Votre rôle ne le permet pas.")
+        await _refuse(socket, 4403, error_frame("role", ROLE_REFUSED))
         return None, None
     return lease, last_seq if isinstance(last_seq, int) and last_seq >= 0 else None
 
 
-async def _refuse(socket: WebSocket, code: int, message: str, reason: str | None = None) -> None:
+async def _refuse(socket: WebSocket, code: int, frame: dict[str, str]) -> None:
     with contextlib.suppress(Exception):
-        await socket.send_json({"type": "error", "message": message} | ({"code": reason} if reason else {}))
+        await socket.send_json(frame)
         await socket.close(code=code)
 
 
@@ -120,7 +121,6 @@ async def _receive(socket: WebSocket, guard: SocketGuard):
     try:
         raw = guard.admit(message)
     except Overrun as overrun:
-        frame = overrun.frame
-        await _refuse(socket, overrun.close_code, f"{frame['message']} / {frame['message_en']}", frame["code"])
+        await _refuse(socket, overrun.close_code, overrun.frame)
         raise WebSocketDisconnect(overrun.close_code) from overrun
     return json.loads(raw or b"")

@@ -16,6 +16,8 @@ from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import CONSOLES
 from relais_escalation.views import console_view
 from relais_shared.identity import Operator
+from relais_shared.node_queue import NodeQueue
+from relais_shared.periodic import run_every
 from relais_shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
@@ -34,23 +36,14 @@ class ConsoleHub:
     def __init__(self, runtime: ServiceRuntime, dispatch: Dispatch):
         self.runtime, self.dispatch = runtime, dispatch
         self.consoles: set[Console] = set()
+        self.queue = NodeQueue(runtime.broker, node=dispatch.node)
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()  # one pump at a time: a console's messages leave in sequence order
 
-    @property
-    def node_queue(self) -> str:
-        return f"{self.runtime.settings.namespace}.escalation.node.{self.dispatch.node}"
-
     async def listen(self) -> None:
-        """Declare this replica's exclusive queue once the broker is up; the robust channel restores it."""
-        broker = self.runtime.broker
-        while not broker.is_connected:
-            await asyncio.sleep(0.2)
-        channel = await broker.connection.channel()
-        exchange = await broker.events_exchange(channel)  # exists; the service's user may not declare it
-        queue = await channel.declare_queue(self.node_queue, exclusive=True, auto_delete=True)
-        await queue.bind(exchange, routing_key="dispatch.#")
-        await queue.consume(self._on_event, no_ack=True)
+        """Declare this replica's node queue (bound to dispatch.#) once the broker is up."""
+        await self.queue.connect()
+        await self.queue.consume(self._on_event)
 
     async def _on_event(self, message) -> None:
         self._wake.set()
@@ -59,15 +52,10 @@ class ConsoleHub:
             await self._broadcast({"type": "centres_changed"})
 
     async def pump_forever(self) -> None:
-        """Push new feed entries on every broker wake, and at least every feed_poll_seconds (broker down)."""
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.dispatch.settings.feed_poll_seconds)
-            self._wake.clear()
-            try:
-                await self.pump()
-            except Exception as exc:  # noqa: BLE001 - the next wake or poll tries again from the same cursors
-                log.warning("escalation.console_pump_error", error=type(exc).__name__)
+        """Push new feed entries on every broker wake, and at least every feed_poll_seconds (broker down); a
+        failed push is tried again at the next wake or poll, from the same cursors."""
+        await run_every(self.dispatch.settings.feed_poll_seconds, self.pump, wake=self._wake, at_once=False,
+                        failure_event="escalation.console_pump_error")
 
     async def pump(self) -> None:
         async with self._lock:

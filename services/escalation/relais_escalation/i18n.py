@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from relais_shared.bilingual import Bilingual
+
 FR = {
     "title": "Relais — console de régie",
     "connecting": "Connexion…", "connected": "En ligne", "disconnected": "Hors ligne — reconnexion…",
@@ -85,3 +87,28 @@ OUTCOMES = ("intervention_carried_out", "no_intervention_needed", "handled_by_ph
 
 def strings(lang: str) -> dict[str, str]:
     return EN if lang == "en" else FR
+
+
+# Refusals of the API, and its wording for pydantic problems of some fields (keyed by field path).
+ALREADY_CLOSED = Bilingual(fr="Cet incident est déjà clos.", en="This incident is already closed.")
+HAS_JURISDICTION = Bilingual(fr="Cet incident a déjà une juridiction.", en="This incident already has a jurisdiction.")
+ALREADY_ACKNOWLEDGED = Bilingual(fr="Déjà pris en compte par {alias}.", en="Already acknowledged by {alias}.")
+JURISDICTION_FIRST = Bilingual(
+    fr="Indiquez d'abord la force et le département : la cellule de suivi de ce département la rappellera.",
+    en="Set the force and department first: the follow-up cell of that department calls her back.")
+CONTACT_NEEDS_CLEARANCE = Bilingual(
+    fr="Ses coordonnées sont un contenu orange : seuls les opérateurs habilités peuvent les voir.",
+    en="Her contact is orange content: only operators cleared for orange may see it.")
+NATIONAL_ONLY = Bilingual(fr="Seule la supervision nationale attribue une juridiction manquante.",
+                          en="Only national supervision sets a missing jurisdiction.")
+FIELD_MESSAGES = {
+    "unit": Bilingual(fr="Nommez la patrouille en 120 caractères au plus.",
+                      en="Name the patrol in at most 120 characters."),
+    "text": Bilingual(fr="Écrivez une note de 1 à 2000 caractères.", en="Write a note of 1 to 2000 characters."),
+    "outcome": Bilingual(fr="Choisissez une issue dans la liste.", en="Choose an outcome from the list."),
+    "incident_id": Bilingual(fr="Ce n'est pas un numéro d'incident.", en="This is not an incident number."),
+    "burst_id": Bilingual(fr="Ce n'est pas un numéro de vague de signalements.", en="This is not a burst number."),
+    "force": Bilingual(fr="Choisissez GN (gendarmerie) ou PN (police).", en="Choose GN (gendarmerie) or PN (police)."),
+    "department": Bilingual(fr="Indiquez un code de département comme 35, 2A ou 974.",
+                            en="Give a department code such as 35, 2A or 974."),
+}

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
-Target = Literal["centre_dispatchers", "centre_supervisor", "national_supervision"]
 TARGETS: tuple[str, ...] = ("centre_dispatchers", "centre_supervisor", "national_supervision")
 PRIORITIES = ("p1", "p2")
 

@@ -14,7 +14,7 @@ import structlog
 from relais_escalation import incidents, resolution
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import Jurisdiction
-from relais_escalation.wakeup import NotifyDrivenWorker
+from relais_shared.notify_worker import NotifyDrivenWorker
 
 log = structlog.get_logger(__name__)
 BATCH = 20
@@ -60,7 +60,7 @@ class JurisdictionLookups(NotifyDrivenWorker):
             log.info("escalation.jurisdiction_left_to_operators", incident_id=str(row["id"]),
                      attempts=row["lookup_attempts"], routing_answered=answer is not None)
 
-    async def _seconds_to_next(self) -> float:
+    async def idle_seconds(self) -> float:
         async with self.pool.acquire() as conn:
             wait = await conn.fetchval("""SELECT extract(epoch FROM min(lookup_due_at) - clock_timestamp())::float8
                                           FROM incidents WHERE lookup_due_at IS NOT NULL

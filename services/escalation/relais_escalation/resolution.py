@@ -7,14 +7,15 @@ import uuid
 
 import asyncpg
 
-from relais_escalation import feed, incidents, ladder, staffing
+from relais_escalation import feed, i18n, incidents, ladder, staffing
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.jurisdiction import Jurisdiction, centre_of
 from relais_shared import contracts, outbox
+from relais_shared.bilingual import Refusal
 
 
-class Refused(Exception):
-    """The incident cannot take a jurisdiction now; the message is for the person."""
+class Refused(Refusal):
+    """The incident cannot take a jurisdiction now."""
 
 
 async def known_centre(conn: asyncpg.Connection, force: str, department: str) -> str:
@@ -67,6 +68,6 @@ async def choose(conn: asyncpg.Connection, dispatch: Dispatch, incident_id: uuid
     if not await apply(conn, dispatch, incident_id, where):
         state = await conn.fetchrow("SELECT status, jurisdiction_resolved FROM incidents WHERE id = $1", incident_id)
         if state["status"] == "closed":
-            raise Refused("This incident is already closed. / Cet incident est déjà clos.")
-        raise Refused("This incident already has a jurisdiction. / Cet incident a déjà une juridiction.")
+            raise Refused(i18n.ALREADY_CLOSED)
+        raise Refused(i18n.HAS_JURISDICTION)
     return where

@@ -9,7 +9,7 @@ import structlog
 from relais_escalation import bursts, incidents
 from relais_escalation.dispatch import Dispatch
 from relais_escalation.metrics import DEADLINE_LATENESS
-from relais_escalation.wakeup import NotifyDrivenWorker
+from relais_shared.notify_worker import NotifyDrivenWorker
 
 log = structlog.get_logger(__name__)
 BATCH = 50
@@ -26,9 +26,6 @@ class DeadlineScheduler(NotifyDrivenWorker):
         self.max_sleep = dispatch.settings.scheduler_max_sleep_seconds
 
     async def once(self) -> int:
-        return await self.fire_once()
-
-    async def fire_once(self) -> int:
         async with self.pool.acquire() as conn, conn.transaction():
             lateness = await incidents.fire_due(conn, self.dispatch, BATCH)
             await bursts.ring_next(conn, self.dispatch)  # a burst whose ringing report was taken rings again
@@ -38,7 +35,7 @@ class DeadlineScheduler(NotifyDrivenWorker):
             log.info("escalation.deadlines_fired", count=len(lateness), max_lateness=round(max(lateness), 3))
         return len(lateness)
 
-    async def _seconds_to_next(self) -> float:
+    async def idle_seconds(self) -> float:
         async with self.pool.acquire() as conn:
             wait = await conn.fetchval(
                 """SELECT extract(epoch FROM min(deadline_at) - clock_timestamp())::float8

@@ -24,7 +24,6 @@ class EscalationSettings(RelaisSettings):
     scheduler_max_sleep_seconds: float = _env("scheduler_max_sleep_seconds", 0.5)
     # A console that has not sent a heartbeat for this long no longer counts as on duty.
     presence_timeout_seconds: float = _env("presence_timeout_seconds", 20.0)
-    heartbeat_seconds: float = _env("heartbeat_seconds", 5.0)
     staffing_check_seconds: float = _env("staffing_check_seconds", 5.0)
     unstaffed_alert_period_seconds: float = _env("unstaffed_alert_period_seconds", 300.0)
     # Safety net under the broker's fan-out: every replica re-reads the feed this often.
@@ -39,3 +38,6 @@ class EscalationSettings(RelaisSettings):
     # by the console's heartbeats about this often; a replica that crashes stops renewing: she drops off at its end.
     duty_lease_seconds: float = _env("duty_lease_seconds", 180.0, gt=0)
     duty_renew_seconds: float = _env("duty_renew_seconds", 60.0, gt=0)
+    # A closed incident keeps its sealed summary, location, contact and patrol, and its notes, this long
+    # (relais_escalation.retention); its codes and times stay.
+    retention_closed_days: int = _env("retention_closed_days", 365, ge=1)

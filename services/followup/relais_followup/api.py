@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 
 from relais_followup import claims, work
 from relais_followup.cell import Cell, check_scope, load_entry, require_holder_role
@@ -14,15 +14,21 @@ from relais_followup.store import NewEntry, create_entry, open_answers, open_con
 from relais_followup.views import ordered, summary
 from relais_followup.windows import SafeHours, callback_window, zone_name
 from relais_shared import audit, operators
+from relais_shared.api_errors import ApiError
+from relais_shared.bilingual import Bilingual, Problem
 from relais_shared.identity import Operator
 
 router = APIRouter(prefix="/v1", tags=["follow-up"])
 CELL_ROLES = ("followup", "supervisor")  # the page asks for the same (pages.py)
 CELL = operators.require(*CELL_ROLES)
-LOST = "Your claim on this entry has ended (lease expired or closed): claim it again. / Votre prise en charge " \
-       "a expiré : reprenez la fiche."
-UNKNOWN_DEPARTMENT = ("Unknown department: give its code, like 35, 2A or 974.",
-                      "Département inconnu : indiquez son code, comme 35, 2A ou 974.")
+LOST = Bilingual(fr="Votre prise en charge a expiré : reprenez la fiche.",
+                 en="Your claim on this entry has ended (lease expired or closed): claim it again.")
+UNKNOWN_DEPARTMENT = Bilingual(fr="Département inconnu : indiquez son code, comme 35, 2A ou 974.",
+                               en="Unknown department: give its code, like 35, 2A or 974.")
+ALREADY_LISTED = Bilingual(fr="Ce dossier figure déjà sur une liste.", en="This case is already on a list.")
+SAME_TIMES = Bilingual(fr="Une plage doit commencer et finir à des heures différentes.",
+                       en="A safe stretch must start and end at different times, like 09:00-11:30.")
+UNKNOWN_OUTCOME = Bilingual(fr="Choisissez l'une des issues proposées.", en="Choose one of the proposed outcomes.")
 
 
 def _cell(request: Request) -> Cell:
@@ -56,7 +62,7 @@ async def add_entry(department: str, body: EntryIn, request: Request, who: Opera
     async with cell.pool.acquire() as conn, conn.transaction():
         entry_id = await create_entry(conn, cell.ring, entry)
         if entry_id is None:
-            raise HTTPException(409, "This case is already on a list. / Ce dossier figure déjà sur une liste.")
+            raise ApiError(409, ALREADY_LISTED)
         await audit.record(conn, who, "followup.create", "entry", str(entry_id))
         row = await conn.fetchrow("SELECT * FROM entries WHERE id = $1", entry_id)
     return summary(row)
@@ -67,16 +73,14 @@ def _check_department(department: str) -> None:
     try:
         zone_name(department)
     except ValueError:
-        en, fr = UNKNOWN_DEPARTMENT
-        raise HTTPException(422, [{"field": "department", "message": en, "message_fr": fr}]) from None
+        raise ApiError.problems([Problem("department", UNKNOWN_DEPARTMENT)]) from None
 
 
 def _check_safe_hours(hours: list[str]) -> None:
     try:
         [SafeHours.parse(h) for h in hours]
     except ValueError as exc:
-        raise HTTPException(422, "A safe stretch must start and end at different times, like 09:00-11:30. / "
-                                 "Une plage doit commencer et finir à des heures différentes.") from exc
+        raise ApiError(422, SAME_TIMES) from exc
 
 
 @router.post("/departments/{department}/claim-next", summary="Take the most urgent free entry (a lease)")
@@ -129,7 +133,7 @@ async def heartbeat(entry_id: uuid.UUID, body: ClaimRef, request: Request, who: 
         try:
             lease_until = await claims.renew(conn, entry_id, body.claim_id, who.sub, cell.settings.lease_seconds)
         except claims.ClaimLost as exc:
-            raise HTTPException(409, LOST) from exc
+            raise ApiError(409, LOST) from exc
         await audit.record(conn, who, "followup.renew", "entry", str(entry_id))
     return {"lease_until": lease_until}
 
@@ -148,7 +152,7 @@ async def _holding(conn, entry_id, claim_id, who: Operator):
     try:
         return await claims.hold(conn, entry_id, claim_id, who.sub)
     except claims.ClaimLost as exc:
-        raise HTTPException(409, LOST) from exc
+        raise ApiError(409, LOST) from exc
 
 
 @router.post("/entries/{entry_id}/attempts", status_code=201, summary="Record a call attempt")
@@ -168,8 +172,7 @@ async def save_answers(entry_id: uuid.UUID, body: AnswersIn, request: Request, w
     cell = _cell(request)
     problems = cell.questionnaire.problems(body.answers)
     if problems:
-        raise HTTPException(422, [{"field": f"answers.{f}", "message": en, "message_fr": fr}
-                                  for f, en, fr in problems])
+        raise ApiError.problems(Problem(f"answers.{field}", text) for field, text in problems)
     async with cell.pool.acquire() as conn, conn.transaction():
         await load_entry(conn, who, entry_id)
         await _holding(conn, entry_id, body.claim_id, who)
@@ -184,8 +187,7 @@ async def save_answers(entry_id: uuid.UUID, body: AnswersIn, request: Request, w
 async def close(entry_id: uuid.UUID, body: CloseIn, request: Request, who: Operator = CELL):
     cell = _cell(request)
     if body.outcome not in cell.rules.close_outcomes:
-        raise HTTPException(422, [{"field": "outcome", "message": "Choose one of the proposed outcomes.",
-                                   "message_fr": "Choisissez l'une des issues proposées."}])
+        raise ApiError.problems([Problem("outcome", UNKNOWN_OUTCOME)])
     async with cell.pool.acquire() as conn, conn.transaction():
         await load_entry(conn, who, entry_id)
         await _holding(conn, entry_id, body.claim_id, who)

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from relais_followup import api, erasure, exports, handlers, pages, retention, scheduler
+from relais_followup import api, erasure, exports, handlers, pages, scheduler
 from relais_followup.cell import Cell
+from relais_followup.manifest import manifest
 from relais_followup.questionnaire import load_questionnaire
 from relais_followup.rules import load_rules
 from relais_followup.settings import FollowupSettings
 from relais_followup.windows import METROPOLITAN_ZONE, OVERSEAS_ZONES
-from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
 from relais_shared.runtime import ServiceRuntime
 
@@ -25,14 +25,13 @@ def create_app(settings: FollowupSettings | None = None) -> FastAPI:
     ring = settings.keyring()
     rules = load_rules(Path(settings.rules_path).read_text("utf-8") if settings.rules_path else None)
     deps = {"ring": ring, "rules": rules}
-    consumers = [
-        ConsumerSpec("followup.interventions",
-                     {"intervention.completed": partial(handlers.on_intervention_completed, **deps)}),
-        ConsumerSpec("followup.reports", {"report.received": partial(handlers.on_report_received, **deps),
-                                          "report.routed": partial(handlers.on_report_routed, **deps),
-                                          "report.erased": erasure.on_report_erased}),
-    ]
-    runtime = ServiceRuntime(settings, consumers=consumers, retention=retention.rules(settings))
+    consumers = manifest.consumer_specs({
+        "followup.interventions": {"intervention.completed": partial(handlers.on_intervention_completed, **deps)},
+        "followup.reports": {"report.received": partial(handlers.on_report_received, **deps),
+                             "report.routed": partial(handlers.on_report_routed, **deps),
+                             "report.erased": erasure.on_report_erased},
+    })
+    runtime = ServiceRuntime(settings, consumers=consumers, retention=manifest.retention(settings))
     cell = Cell(settings, runtime, ring, rules, load_questionnaire())
 
     async def start_scheduler(_app: FastAPI) -> None:

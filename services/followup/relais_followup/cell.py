@@ -6,15 +6,19 @@ import uuid
 from dataclasses import dataclass
 
 import asyncpg
-from fastapi import HTTPException
 
 from relais_followup.questionnaire import Questionnaire
 from relais_followup.rules import Rules
 from relais_followup.settings import FollowupSettings
 from relais_shared import operators
+from relais_shared.api_errors import ApiError
+from relais_shared.bilingual import Bilingual
 from relais_shared.crypto import Keyring
 from relais_shared.identity import Operator
 from relais_shared.runtime import ServiceRuntime
+
+HOLDERS_ONLY = Bilingual(fr="Seuls les agents de suivi habilités orange peuvent prendre une fiche.",
+                         en="Only follow-up agents cleared for orange cases may take an entry.")
 
 
 @dataclass
@@ -42,8 +46,7 @@ def check_scope(who: Operator, force: str | None, department: str | None) -> Non
 def require_holder_role(who: Operator) -> None:
     """Only cell agents cleared for orange content may hold an entry and see how to reach her."""
     if not who.has_any("followup") or not who.may_read("orange"):
-        raise HTTPException(403, "Only follow-up agents cleared for orange cases may take an entry. / Seuls les "
-                                 "agents de suivi habilités orange peuvent prendre une fiche.")
+        raise ApiError(403, HOLDERS_ONLY)
 
 
 async def load_entry(conn: asyncpg.Connection, who: Operator, entry_id: uuid.UUID) -> asyncpg.Record:

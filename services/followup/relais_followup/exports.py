@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from relais_followup.cell import Cell, check_scope
 from relais_followup.store import open_answers
 from relais_followup.windows import zone_for
 from relais_shared import audit, csv_export, operators
+from relais_shared.api_errors import ApiError
+from relais_shared.bilingual import Bilingual, Problem
 from relais_shared.identity import Operator
 
 router = APIRouter(prefix="/v1/exports", tags=["follow-up"])
 # No case reference, entry id, commune, contact or exact time: dates only, codes only.
+BACKWARDS = Bilingual(fr="La date de fin ne peut pas précéder la date de début.",
+                      en="The end date must not be before the start date.")
 COLUMNS = ("department", "force", "unit_id", "source", "risk_level", "window_start_date", "closed_date", "attempts",
            "failed_attempts", "contacted", "welfare_check", "unsafe_answer", "outcome")
 AGGREGATE_COLUMNS = ("department", "force", "source", "risk_level", "outcome", "entries", "contacted",
@@ -64,8 +68,7 @@ async def outcomes_csv(request: Request, department: str = Query(pattern=r"^[0-9
                        from_: date = Query(alias="from"), to: date = Query(),
                        who: Operator = operators.require("followup", "supervisor")):
     if to < from_:
-        raise HTTPException(422, [{"field": "to", "message": "The end date must not be before the start date.",
-                                   "message_fr": "La date de fin ne peut pas précéder la date de début."}])
+        raise ApiError.problems([Problem("to", BACKWARDS)])
     check_scope(who, who.force, department)
     cell: Cell = request.app.state.cell
     start, end = datetime.combine(from_, time()), datetime.combine(to + timedelta(days=1), time())

@@ -6,6 +6,12 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from relais_shared.bilingual import Bilingual, Problem
+
+NOT_A_QUESTION = Bilingual(fr="Cette question ne fait pas partie du questionnaire.",
+                           en="This question is not in the questionnaire.")
+NOT_OFFERED = Bilingual(fr="Choisissez l'une des réponses proposées.", en="Choose one of the proposed answers.")
+
 
 @dataclass(frozen=True)
 class Question:
@@ -31,18 +37,16 @@ class Questionnaire:
              "options": [{"value": o, "label": self.option_labels[o][lang]} for o in q.options]}
             for q in self.questions]}
 
-    def problems(self, answers: dict[str, str]) -> list[tuple[str, str, str]]:
-        """(field, English, French) for every unknown question or answer not offered."""
+    def problems(self, answers: dict[str, str]) -> list[Problem]:
+        """A problem for every unknown question or answer not offered."""
         known = {q.id: q for q in self.questions}
         found = []
         for question_id, answer in answers.items():
             question = known.get(question_id)
             if question is None:
-                found.append((question_id, "This question is not in the questionnaire.",
-                              "Cette question ne fait pas partie du questionnaire."))
+                found.append(Problem(question_id, NOT_A_QUESTION))
             elif answer not in question.options:
-                found.append((question_id, "Choose one of the proposed answers.",
-                              "Choisissez l'une des réponses proposées."))
+                found.append(Problem(question_id, NOT_OFFERED))
         return found
 
 

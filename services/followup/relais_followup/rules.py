@@ -6,13 +6,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
-from typing import Literal
 
 from relais_followup.windows import callback_window
 
 RISK_RANK = {"severe": 3, "high": 2, "standard": 1}
 ATTEMPT_OUTCOMES = ("reached", "no_answer", "wrong_number", "unsafe_to_talk")
-Source = Literal["intervention", "report", "manual", "import"]
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 import asyncpg
-import structlog
 
 from relais_followup.emergencies import raise_once
 from relais_followup.metrics import ENTRIES_DUE, ENTRIES_OVERDUE, OVERDUE_EMITTED
 from relais_followup.rules import Rules, welfare_at_window_end
 from relais_shared import contracts, outbox
 from relais_shared.crypto import Keyring
-
-log = structlog.get_logger(__name__)
+from relais_shared.periodic import run_every
 
 
 async def tick(pool: asyncpg.Pool, ring: Keyring, rules: Rules, batch: int = 200) -> int:
@@ -49,14 +46,11 @@ async def refresh_gauges(pool: asyncpg.Pool) -> None:
 
 
 async def run(pool: asyncpg.Pool, ring: Keyring, rules: Rules, every_seconds: float) -> None:
-    """Loop until cancelled; a failed round is logged and retried at the next one, never fatal."""
-    while True:
-        try:
-            while await tick(pool, ring, rules) > 0:
-                pass
-            await refresh_gauges(pool)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the database may be restarting; try again next round
-            log.warning("followup.scheduler_failed", error=type(exc).__name__)
-        await asyncio.sleep(every_seconds)
+    """Loop until cancelled; a failed round (the database restarting) is retried at the next one, never fatal."""
+
+    async def mark_overdue_and_count() -> None:
+        while await tick(pool, ring, rules) > 0:
+            pass
+        await refresh_gauges(pool)
+
+    await run_every(every_seconds, mark_overdue_and_count, failure_event="followup.scheduler_failed")

@@ -8,16 +8,23 @@ import asyncpg
 
 from relais_followup.rules import is_overdue, urgency_key
 from relais_followup.windows import SafeHours, is_safe_time, next_safe_time, zone_for
+from relais_shared.bilingual import Bilingual
 
+# What the cell must know before calling, by contact status; the list gives it joined, "English / French".
 CONTACT_NOTE = {
-    "on_file": None,
-    "from_intake": "Consent to a call-back and contact details to be obtained from intake by the cell before any "
-                   "call. / Consentement au rappel et coordonnées à obtenir auprès d'intake avant tout appel.",
-    "missing": "No contact details on file: obtain them from the unit. / Aucune coordonnée : les obtenir auprès "
-               "de l'unité.",
-    "erased": "Erased at the reporter's request: do not call. / Effacé à la demande de la personne : ne pas "
-              "appeler.",
+    "from_intake": Bilingual(fr="Consentement au rappel et coordonnées à obtenir auprès d'intake avant tout appel.",
+                             en="Consent to a call-back and contact details to be obtained from intake by the cell "
+                                "before any call."),
+    "missing": Bilingual(fr="Aucune coordonnée : les obtenir auprès de l'unité.",
+                         en="No contact details on file: obtain them from the unit."),
+    "erased": Bilingual(fr="Effacé à la demande de la personne : ne pas appeler.",
+                        en="Erased at the reporter's request: do not call."),
 }
+
+
+def _contact_note(status: str) -> str | None:
+    note = CONTACT_NOTE.get(status)
+    return note.joined() if note else None
 
 
 def summary(row: asyncpg.Record, now: datetime | None = None) -> dict:
@@ -37,7 +44,7 @@ def summary(row: asyncpg.Record, now: datetime | None = None) -> dict:
         "safe_now": is_safe_time(now, zone, hours),
         "next_safe_time": next_safe_time(now, zone, hours).isoformat() if hours else None,
         "no_voicemail": row["no_voicemail"], "via_trusted_person": row["via_trusted_person"],
-        "contact_status": row["contact_status"], "contact_note": CONTACT_NOTE.get(row["contact_status"]),
+        "contact_status": row["contact_status"], "contact_note": _contact_note(row["contact_status"]),
         "attempts": row["attempts"], "failed_attempts": row["failed_attempts"], "contacted": row["contacted"],
         "claimed_by": row["claimed_alias"] if leased else None, "outcome": row["outcome"],
     }

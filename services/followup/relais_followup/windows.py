@@ -93,9 +93,3 @@ def next_safe_time(at: datetime, zone: ZoneInfo, hours: list[SafeHours]) -> date
             if start > local and is_safe_time(start, zone, hours):
                 candidates.append(start)
     return min(candidates)
-
-
-def local_label(at: datetime, department: str) -> str:
-    """'2026-03-29 11:00 (Europe/Paris)' for screens and exports."""
-    zone = zone_for(department)
-    return f"{at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"

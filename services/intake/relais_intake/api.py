@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -15,11 +15,16 @@ from relais_intake.orientation import orientation_for
 from relais_intake.routing_client import PostalCodeRejected, RoutingUnavailable
 from relais_intake.schemas import MessageIn, Orientation, ReceiptIn, ReceiptView, ReportAccepted, ReportIn
 from relais_intake.service import ReportProblems
+from relais_shared.api_errors import ApiError, error_response, problems_body
+from relais_shared.bilingual import Bilingual
 from relais_shared.ratelimit import enforce
 
 router = APIRouter(prefix="/v1", tags=["reports"])
-NOT_FOUND = ("No report matches this code. Check the 16 digits.",
-             "Aucun signalement ne correspond à ce code. Vérifiez les 16 chiffres.")
+NOT_FOUND = Bilingual(fr="Aucun signalement ne correspond à ce code. Vérifiez les 16 chiffres.",
+                      en="No report matches this code. Check the 16 digits.")
+NO_REPORT = Bilingual(fr="Aucun signalement avec cet identifiant.", en="No report with this id.")
+LOOKUP_DOWN = Bilingual(fr="Recherche des communes indisponible ; vous pouvez continuer sans.",
+                        en="Commune lookup unavailable; you can go on without it.")
 PERSON_ERRORS = {422: {"description": "A field to correct, with a message in English and French"},
                  413: {"description": "Request too large"}, 429: {"description": "Too many requests"}}
 
@@ -37,8 +42,7 @@ async def create_report(report: ReportIn, request: Request):
     try:
         return await request.app.state.intake.accept(report)
     except ReportProblems as problems:
-        return JSONResponse({"detail": [{"field": f, "message": en, "message_fr": fr}
-                                        for f, en, fr in problems.problems]}, status_code=422)
+        return JSONResponse(problems_body(problems.problems), status_code=422)
 
 
 class ReportStatus(BaseModel):
@@ -52,7 +56,7 @@ async def report_status(report_id: uuid.UUID, request: Request) -> ReportStatus:
     await _limit(request, "status_limiter")
     row = await request.app.state.runtime.pool.fetchrow("SELECT id, status FROM reports WHERE id = $1", report_id)
     if row is None:
-        raise HTTPException(404, "No report with this id. / Aucun signalement avec cet identifiant.")
+        raise ApiError(404, NO_REPORT)
     return ReportStatus(**dict(row))
 
 
@@ -74,13 +78,16 @@ async def communes(request: Request, postal_code: str = Query(max_length=64, exa
     try:
         answer = await request.app.state.intake.communes(postal_code)
     except PostalCodeRejected as rejected:
-        return JSONResponse({"detail": rejected.detail, "detail_fr": rejected.detail_fr}, status_code=rejected.status)
+        return _lookup_refused(rejected.status, rejected.text)
     except RoutingUnavailable:
-        return JSONResponse({"detail": "Commune lookup unavailable; you can go on without it.",
-                             "detail_fr": "Recherche des communes indisponible ; vous pouvez continuer sans."},
-                            status_code=503)
+        return _lookup_refused(503, LOOKUP_DOWN)
     return CommunesOut(postal_code=answer.postal_code, must_choose=answer.must_choose,
                        communes=[CommuneOut(insee=c.insee, name=c.name) for c in answer.communes])
+
+
+def _lookup_refused(status: int, text: Bilingual) -> JSONResponse:
+    """The one error shape, with routing's `detail` (English) and `detail_fr` that the page used to read."""
+    return error_response(status, text, detail=text.en, detail_fr=text.fr)
 
 
 @router.get("/orientation", response_model=Orientation, tags=["orientation"])
@@ -111,7 +118,7 @@ async def receipt_report(body: ReceiptIn, request: Request) -> ReceiptView:
     async with request.app.state.runtime.pool.acquire() as conn:
         found = await receipt_access.view(conn, intake.keyring, receipt_hash)
     if found is None:
-        raise HTTPException(404, {"message": NOT_FOUND[0], "message_fr": NOT_FOUND[1]})
+        raise _no_receipt()
     return found
 
 
@@ -123,7 +130,7 @@ async def receipt_message(body: MessageIn, request: Request) -> dict[str, bool]:
     receipt_hash = await intake.hasher.hash(body.receipt)
     async with request.app.state.runtime.pool.acquire() as conn:
         if not await receipt_access.add_message(conn, intake.keyring, receipt_hash, body.text):
-            raise HTTPException(404, {"message": NOT_FOUND[0], "message_fr": NOT_FOUND[1]})
+            raise _no_receipt()
     return {"sent": True}
 
 
@@ -135,8 +142,13 @@ async def receipt_erase(body: ReceiptIn, request: Request) -> dict[str, bool]:
     receipt_hash = await intake.hasher.hash(body.receipt)
     async with request.app.state.runtime.pool.acquire() as conn:
         if not await receipt_access.erase(conn, receipt_hash):
-            raise HTTPException(404, {"message": NOT_FOUND[0], "message_fr": NOT_FOUND[1]})
+            raise _no_receipt()
     return {"erased": True}
+
+
+def _no_receipt() -> ApiError:
+    """Here `detail` has always been the message pair itself, and clients read it so."""
+    return ApiError(404, NOT_FOUND, detail=NOT_FOUND.as_message())
 
 
 class ExitIn(BaseModel):
@@ -149,8 +161,9 @@ async def emergency_exit(request: Request, body: ExitIn | None = None) -> Respon
     clear = {"Clear-Site-Data": '"cache", "storage"'}
     try:
         await _limit(request, "exit_limiter")
-    except HTTPException as refused:  # past the allowance nothing is recorded, but the device is cleared all the same
-        raise HTTPException(refused.status_code, refused.detail, headers={**(refused.headers or {}), **clear}) from None
+    except ApiError as refused:  # past the allowance nothing is recorded, but the device is cleared all the same
+        raise ApiError(refused.status_code, refused.text, detail=refused.detail,
+                       headers={**(refused.headers or {}), **clear}) from None
     async with request.app.state.runtime.pool.acquire() as conn:
         await receipt_access.record_exit(conn, body.report_id if body else None)
     return Response(status_code=204, headers=clear)

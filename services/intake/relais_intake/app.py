@@ -4,37 +4,27 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from relais_intake import api, chat_link, come_back, handlers, pages, retention, talk, unit_api, unit_page
+from relais_intake import api, chat_link, come_back, handlers, i18n, pages, talk, unit_api, unit_page
+from relais_intake.manifest import manifest
 from relais_intake.security import SafetyMiddleware
 from relais_intake.service import Intake
 from relais_intake.settings import IntakeSettings
-from relais_shared.consumer import ConsumerSpec
 from relais_shared.http import create_service_app
 from relais_shared.notrace import NoTraceHeaders
 from relais_shared.ratelimit import RateLimiter
 from relais_shared.runtime import ServiceRuntime
 
-FIELD_MESSAGES = {
-    "postal_code": ("A postal code has exactly 5 digits, for example 35000.",
-                    "Un code postal comporte exactement 5 chiffres, par exemple 35000."),
-    "receipt": ("Your code has exactly 16 digits.", "Votre code comporte exactement 16 chiffres."),
-    "contact.phone": ("Give a phone number with digits only, for example 06 12 34 56 78.",
-                      "Indiquez un numéro de téléphone en chiffres, par exemple 06 12 34 56 78."),
-}
-
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    consumers = [
-        ConsumerSpec("intake.routing-results", {
-            "report.routed": handlers.on_report_routed,
-            "report.unroutable": handlers.on_report_unroutable,
-        }),
-    ]
-    runtime = ServiceRuntime(settings, consumers=consumers, retention=retention.rules(settings))
+    consumers = manifest.consumer_specs({"intake.routing-results": {
+        "report.routed": handlers.on_report_routed,
+        "report.unroutable": handlers.on_report_unroutable,
+    }})
+    runtime = ServiceRuntime(settings, consumers=consumers, retention=manifest.retention(settings))
     intake = Intake(settings, runtime)
     app = create_service_app(runtime, title="Relais intake", routers=[api.router, unit_api.router],
-                             field_messages=FIELD_MESSAGES,
+                             field_messages=i18n.FIELD_MESSAGES,
                              description="Anonymous reporting of domestic, sexual and sexist violence.",
                              on_stopping=intake.close)
     app.state.intake = intake

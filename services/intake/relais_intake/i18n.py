@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from relais_intake import i18n_pages
+from relais_shared.bilingual import Bilingual
 
 LANGS = ("fr", "en")
 
@@ -197,27 +198,29 @@ SCRIPT = {
            "too_large": "Your text is too long to be sent. Please shorten it.", "colon": EN["colon"]},
 }
 
-# Form-specific wording for pydantic problems, (English, French), keyed by field path.
-FORM_MESSAGES = {
-    "role": ("Say whether you are the victim or a witness.", "Indiquez si vous êtes victime ou témoin."),
-    "category": ("Choose what happened.", "Choisissez ce qui s'est passé."),
-    "occurred": ("Say when it happened.", "Indiquez quand cela s'est passé."),
-    "postal_code": ("A postal code has exactly 5 digits, for example 35000.",
-                    "Un code postal comporte exactement 5 chiffres, par exemple 35000."),
-    "contact.phone": ("Give a phone number with digits only, for example 06 12 34 56 78.",
-                      "Indiquez un numéro de téléphone en chiffres, par exemple 06 12 34 56 78."),
-    "contact.trusted_person_phone": ("Give a phone number with digits only, for example 06 12 34 56 78.",
-                                     "Indiquez un numéro de téléphone en chiffres, par exemple 06 12 34 56 78."),
+POSTAL_CODE = Bilingual(fr="Un code postal comporte exactement 5 chiffres, par exemple 35000.",
+                        en="A postal code has exactly 5 digits, for example 35000.")
+PHONE = Bilingual(fr="Indiquez un numéro de téléphone en chiffres, par exemple 06 12 34 56 78.",
+                  en="Give a phone number with digits only, for example 06 12 34 56 78.")
+# The API's wording for pydantic problems of some fields, keyed by field path.
+FIELD_MESSAGES = {
+    "postal_code": POSTAL_CODE,
+    "receipt": Bilingual(fr="Votre code comporte exactement 16 chiffres.", en="Your code has exactly 16 digits."),
+    "contact.phone": PHONE,
 }
-WINDOW_MESSAGE = ("Give both times of each slot, for example 09:00 and 11:30.",
-                  "Indiquez les deux heures de chaque plage, par exemple 09:00 et 11:30.")
+# The form's wording for them: the pages can say more, next to the field.
+FORM_MESSAGES = {
+    "role": Bilingual(fr="Indiquez si vous êtes victime ou témoin.", en="Say whether you are the victim or a witness."),
+    "category": Bilingual(fr="Choisissez ce qui s'est passé.", en="Choose what happened."),
+    "occurred": Bilingual(fr="Indiquez quand cela s'est passé.", en="Say when it happened."),
+    "postal_code": POSTAL_CODE,
+    "contact.phone": PHONE,
+    "contact.trusted_person_phone": PHONE,
+}
+WINDOW_MESSAGE = Bilingual(fr="Indiquez les deux heures de chaque plage, par exemple 09:00 et 11:30.",
+                           en="Give both times of each slot, for example 09:00 and 11:30.")
 
 
 def texts(lang: str) -> dict:
     """The page's words in `lang`, French for anything else."""
     return EN if lang == "en" else FR
-
-
-def pick(lang: str, english: str, french: str) -> str:
-    """One of a message's two versions."""
-    return english if lang == "en" else french

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,19 +13,20 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from relais_intake import chat_link, i18n
 from relais_intake.routing_client import PostalCodeRejected, RoutingUnavailable
 from relais_intake.schemas import ReportAccepted, ReportIn
 from relais_intake.service import ReportProblems
+from relais_shared.bilingual import Problem
+from relais_shared.console_kit import kit_templates
 from relais_shared.ratelimit import client_address
-from relais_shared.validation import person_messages
+from relais_shared.validation import person_problems
 
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
+templates = kit_templates(HERE / "templates")
 try:
     LOCAL_TIME = ZoneInfo("Europe/Paris")
 except ZoneInfoNotFoundError:  # an image without time zone data: UTC, still a clear time
@@ -83,8 +85,7 @@ async def signaler(request: Request):
     try:
         accepted = await request.app.state.intake.accept(ReportIn.model_validate(report_data(values)))
     except ValidationError as exc:
-        found = person_messages(exc.errors(), i18n.FORM_MESSAGES)
-        return await _form_again(request, values, lang, [(p["field"], p["message"], p["message_fr"]) for p in found])
+        return await _form_again(request, values, lang, person_problems(exc.errors(), i18n.FORM_MESSAGES))
     except ReportProblems as exc:
         return await _form_again(request, values, lang, exc.problems)
     except UNAVAILABLE as exc:
@@ -110,13 +111,13 @@ async def _partner_is_active(request: Request, slug: str) -> bool:
         return False  # never block a victim over a partner's attribution
 
 
-async def _form_again(request: Request, values: dict, lang: str, problems=(), general: str | None = None,
-                      status: int = 422):
+async def _form_again(request: Request, values: dict, lang: str, problems: Sequence[Problem] = (),
+                      general: str | None = None, status: int = 422):
     """The form with the person's answers kept and each message next to its field."""
     errors, others = {}, [general] if general else []
-    for field, english, french in problems:
+    for field, text in problems:
         key = field_key(field)
-        message = i18n.pick(lang, *i18n.WINDOW_MESSAGE) if key == "safe_windows" else i18n.pick(lang, english, french)
+        message = (i18n.WINDOW_MESSAGE if key == "safe_windows" else text).for_lang(lang)
         if key in FIELD_KEYS:
             errors.setdefault(key, message)
         else:

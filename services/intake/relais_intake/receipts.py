@@ -68,8 +68,3 @@ def hasher_for(settings) -> ReceiptHasher:
 def lookup_failed() -> None:
     """A receipt matched no report: counted, all replicas together, against the hourly alert budget."""
     RECEIPT_LOOKUPS_FAILED.inc()
-
-
-def format_receipt(receipt: str) -> str:
-    """`1234 5678 9012 3456`, easier to copy by hand."""
-    return " ".join(receipt[i:i + 4] for i in range(0, len(receipt), 4))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 import structlog
 
+from relais_shared.bilingual import Bilingual
 from relais_shared.contracts import Jurisdiction
 
 log = structlog.get_logger(__name__)
@@ -23,9 +24,9 @@ class RoutingUnavailable(Exception):
 class PostalCodeRejected(Exception):
     """Routing refused the code (malformed, foreign, unknown), with messages for the person."""
 
-    def __init__(self, status: int, detail: str, detail_fr: str):
-        super().__init__(detail)
-        self.status, self.detail, self.detail_fr = status, detail, detail_fr
+    def __init__(self, status: int, text: Bilingual):
+        super().__init__(text.en)
+        self.status, self.text = status, text
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class RoutingClient:
             raise RoutingUnavailable from exc
         if response.status_code in (404, 422):
             body = response.json()
-            raise PostalCodeRejected(response.status_code, body.get("detail", ""), body.get("detail_fr", ""))
+            raise PostalCodeRejected(response.status_code,
+                                     Bilingual(fr=body.get("message_fr", ""), en=body.get("message", "")))
         if response.status_code != 200:
             raise RoutingUnavailable
         try:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from relais_intake.categories import Category
+from relais_shared.bilingual import Bilingual, Problem
 
 TEXT_LIMIT = 5_000
 PHONE_PATTERN = r"^\+?[0-9][0-9 .-]{5,20}$"
@@ -37,14 +38,15 @@ class ContactPreferences(Strict):
     trusted_person_name: str | None = Field(default=None, max_length=80)
     trusted_person_phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
 
-    def problems(self) -> list[tuple[str, str, str]]:
-        """Cross-field rules, as (field, English message, French message)."""
+    def problems(self) -> list[Problem]:
+        """Cross-field rules."""
         if self.channel == "phone" and not self.phone:
-            return [("contact.phone", "Give a phone number, or choose not to be called.",
-                     "Indiquez un numéro de téléphone, ou choisissez de ne pas être rappelée.")]
+            return [Problem("contact.phone", Bilingual(
+                fr="Indiquez un numéro de téléphone, ou choisissez de ne pas être rappelée.",
+                en="Give a phone number, or choose not to be called."))]
         if self.channel == "trusted_person" and not self.trusted_person_phone:
-            return [("contact.trusted_person_phone", "Give the trusted person's phone number.",
-                     "Indiquez le numéro de la personne de confiance.")]
+            return [Problem("contact.trusted_person_phone", Bilingual(
+                fr="Indiquez le numéro de la personne de confiance.", en="Give the trusted person's phone number."))]
         return []
 
 

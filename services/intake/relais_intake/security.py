@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+from relais_shared.api_errors import error_body
+from relais_shared.bilingual import Bilingual
 from relais_shared.notrace import with_no_trace
 
-TOO_LARGE = json.dumps({"detail": "The request is too large. / La requête est trop volumineuse."}).encode()
+TOO_LARGE = json.dumps(error_body(Bilingual(fr="La requête est trop volumineuse.",
+                                             en="The request is too large."))).encode()
 
 
 class SafetyMiddleware:

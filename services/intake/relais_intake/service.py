@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, datetime
 
 from relais_intake import chat_link, danger
-from relais_intake.categories import level_of
 from relais_intake.orientation import orientation_for
 from relais_intake.partners import get_active_partner
 from relais_intake.receipts import hasher_for, new_receipt
@@ -14,19 +13,26 @@ from relais_intake.routing_client import PostalCodeRejected, RoutingClient, Rout
 from relais_intake.schemas import ReportAccepted, ReportIn
 from relais_intake.settings import IntakeSettings
 from relais_intake.store import insert_report, raises_emergency
+from relais_shared.bilingual import Bilingual, Problem
+from relais_shared.confidentiality import level_of
 from relais_shared.contracts import Jurisdiction
 from relais_shared.crypto import Keyring
 from relais_shared.ratelimit import Ceiling
 from relais_shared.runtime import ServiceRuntime
 
-Problem = tuple[str, str, str]  # (field, English, French)
+UNKNOWN_QUESTIONS = Bilingual(fr="Certaines réponses portent sur des questions inconnues.",
+                              en="Some answers refer to unknown questions.")
+NOT_THIS_COMMUNE = Bilingual(fr="Cette commune n'a pas ce code postal.",
+                             en="This commune does not have this postal code.")
+CHOOSE_COMMUNE = Bilingual(fr="Ce code postal couvre plusieurs communes : choisissez la vôtre.",
+                           en="This postal code covers several communes: choose yours.")
 
 
 class ReportProblems(Exception):
     """The report cannot be accepted as sent; each problem names its field and says what to do."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p[0] for p in problems))
+        super().__init__("; ".join(p.field for p in problems))
         self.problems = problems
 
 
@@ -58,8 +64,7 @@ class Intake:
         try:
             assessment = danger.assess(report.danger_answers, self.questionnaire)
         except danger.UnknownQuestionError:
-            problems.append(("danger_answers", "Some answers refer to unknown questions.",
-                             "Certaines réponses portent sur des questions inconnues."))
+            problems.append(Problem("danger_answers", UNKNOWN_QUESTIONS))
         if problems:
             raise ReportProblems(problems)
         if report.partner and not await self.partner_is_active(report.partner):
@@ -91,13 +96,11 @@ class Intake:
         except RoutingUnavailable:
             return [], None  # never refuse a report because routing is down: routing catches up from the outbox
         except PostalCodeRejected as rejected:
-            return [("postal_code", rejected.detail, rejected.detail_fr)], None
+            return [Problem("postal_code", rejected.text)], None
         if report.insee is not None and not answer.has(report.insee):
-            return [("insee", "This commune does not have this postal code.",
-                     "Cette commune n'a pas ce code postal.")], None
+            return [Problem("insee", NOT_THIS_COMMUNE)], None
         if report.insee is None and answer.must_choose:
-            return [("insee", "This postal code covers several communes: choose yours.",
-                     "Ce code postal couvre plusieurs communes : choisissez la vôtre.")], None
+            return [Problem("insee", CHOOSE_COMMUNE)], None
         return [], answer.jurisdiction(report.insee)
 
     async def close(self) -> None:
@@ -106,7 +109,7 @@ class Intake:
 
 def _date_problems(report: ReportIn) -> list[Problem]:
     if report.occurred_on is not None and report.occurred_on > datetime.now(UTC).date():
-        return [("occurred_on", "This date is in the future.", "Cette date est dans le futur.")]
+        return [Problem("occurred_on", Bilingual(fr="Cette date est dans le futur.", en="This date is in the future."))]
     return []
 
 

@@ -6,9 +6,9 @@ import json
 import uuid
 from typing import TYPE_CHECKING
 
-from relais_intake.categories import level_of
 from relais_intake.schemas import ReportIn
 from relais_shared import contracts, outbox
+from relais_shared.confidentiality import level_of
 from relais_shared.sealing import emergency_context, followup_contact_context, seal_field
 
 if TYPE_CHECKING:

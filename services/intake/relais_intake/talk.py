@@ -22,7 +22,7 @@ from relais_intake.pages import (
 )
 from relais_intake.schemas import ReportIn
 from relais_intake.service import ReportProblems
-from relais_shared.validation import person_messages
+from relais_shared.validation import person_problems
 
 log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -59,8 +59,7 @@ async def talk_sent(request: Request):
         accepted = await request.app.state.intake.accept(ReportIn.model_validate({**data, "mode": "chat",
                                                                                    "lang": lang}))
     except ValidationError as exc:
-        found = person_messages(exc.errors(), i18n.FORM_MESSAGES)
-        return await _again(request, lang, values, [(p["field"], p["message"], p["message_fr"]) for p in found])
+        return await _again(request, lang, values, person_problems(exc.errors(), i18n.FORM_MESSAGES))
     except ReportProblems as exc:
         return await _again(request, lang, values, exc.problems)
     except UNAVAILABLE as exc:
@@ -80,11 +79,11 @@ async def _again(request: Request, lang: str, values: dict, problems=(), general
                  status: int = 422):
     """The form with her answers kept; the commune list when her code covers several."""
     errors, others = {}, [general] if general else []
-    for field, english, french in problems:
+    for field, text in problems:
         key = field_key(field)
         if key in FIELDS:
-            errors.setdefault(key, i18n.pick(lang, english, french))
+            errors.setdefault(key, text.for_lang(lang))
         else:
-            others.append(i18n.pick(lang, english, french))
+            others.append(text.for_lang(lang))
     communes = [] if "postal_code" in errors else await communes_to_choose(request, values.get("postal_code", ""))
     return _form(request, lang, values, status, errors=errors, others=others, communes=communes)

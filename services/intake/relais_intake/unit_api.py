@@ -11,17 +11,24 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from relais_intake import receipt_access
 from relais_intake.store import sealed_context
 from relais_shared import audit, contracts, outbox
+from relais_shared.api_errors import ApiError
+from relais_shared.bilingual import Bilingual, Problem
 from relais_shared.identity import NATIONAL, Operator
 from relais_shared.operators import not_found, require
 
 router = APIRouter(prefix="/v1/unit/reports", tags=["unit"])
 READERS = ("chat_operator", "supervisor")
+NEEDS_CLEARANCE = Bilingual(fr="Signalement orange : habilitation requise.", en="Orange reports need clearance.")
+NEVER_LOWERED = Bilingual(fr="Un niveau peut être relevé, jamais abaissé.", en="A level can be raised, never lowered.")
+ALREADY_CLOSED = Bilingual(fr="Ce signalement est déjà clôturé.", en="This report is already closed.")
+UNKNOWN_CURSOR = Bilingual(fr="Curseur inconnu : reprenez à la première page.",
+                           en="Unknown cursor: start again from the first page.")
 
 
 class ReportLine(BaseModel):
@@ -127,8 +134,7 @@ def _read_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
             raise ValueError(at)
         return moment, uuid.UUID(report_id)
     except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors too
-        raise HTTPException(422, [{"field": "cursor", "message": "Unknown cursor: start again from the first page.",
-                                   "message_fr": "Curseur inconnu : reprenez à la première page."}]) from None
+        raise ApiError.problems([Problem("cursor", UNKNOWN_CURSOR)]) from None
 
 
 @router.get("/{report_id}", response_model=ReportDetail, responses={404: {}})
@@ -161,7 +167,7 @@ async def reply(report_id: uuid.UUID, body: ReplyIn, request: Request,
     async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
         row = await _in_scope(conn, who, report_id)
         if not who.may_read(row["level"]):
-            raise HTTPException(403, "Orange reports need clearance. / Signalement orange : habilitation requise.")
+            raise ApiError(403, NEEDS_CLEARANCE)
         await conn.execute("INSERT INTO report_messages (report_id, author, body_sealed) VALUES ($1, 'unit', $2)",
                            report_id, ring.seal(body.text, context=receipt_access.message_context(report_id)))
         await audit.record(conn, who, "report.replied", "report", report_id)
@@ -175,8 +181,7 @@ async def raise_level(report_id: uuid.UUID, body: LevelIn, request: Request,
     async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
         row = await _in_scope(conn, who, report_id)
         if row["level"] == "orange" and body.level == "blue":
-            raise HTTPException(422, [{"field": "level", "message": "A level can be raised, never lowered.",
-                                       "message_fr": "Un niveau peut être relevé, jamais abaissé."}])
+            raise ApiError.problems([Problem("level", NEVER_LOWERED)])
         if row["level"] != body.level:
             await conn.execute("UPDATE reports SET level = $2 WHERE id = $1", report_id, body.level)
         await audit.record(conn, who, "report.level_raised", "report", report_id, reason=body.reason,
@@ -191,12 +196,12 @@ async def close_report(report_id: uuid.UUID, body: CloseIn, request: Request,
     async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
         row = await _in_scope(conn, who, report_id)
         if not who.may_read(row["level"]):
-            raise HTTPException(403, "Orange reports need clearance. / Signalement orange : habilitation requise.")
+            raise ApiError(403, NEEDS_CLEARANCE)
         closed = await conn.fetchval("UPDATE reports SET status = 'closed', outcome = $2, closed_at = now() "
                                      "WHERE id = $1 AND status NOT IN ('closed', 'erased') RETURNING id",
                                      report_id, body.outcome)
         if closed is None:  # closed meanwhile (or just erased by her): one closing, one event
-            raise HTTPException(409, "This report is already closed. / Ce signalement est déjà clôturé.")
+            raise ApiError(409, ALREADY_CLOSED)
         await outbox.add(conn, contracts.ReportClosed(report_id=report_id, outcome=body.outcome, force=row["force"],
                                                       department=row["department"]))
         await audit.record(conn, who, "report.closed", "report", report_id, details={"outcome": body.outcome})

@@ -12,9 +12,12 @@ from relais_routing.holder import IndexHolder
 from relais_routing.metrics import LOOKUPS
 from relais_routing.model import PLATFORM_QUEUES, TRIAGE_QUEUE, CommuneJurisdiction
 from relais_routing.postal import PostalCodeError
+from relais_shared.api_errors import error_response
+from relais_shared.bilingual import Bilingual
 
 router = APIRouter(prefix="/v1/jurisdictions", tags=["jurisdictions"])
 CACHE_CONTROL = "public, max-age=300"
+NO_SUCH_COMMUNE = Bilingual(fr="Aucune commune n'a ce code INSEE.", en="No commune has this INSEE code.")
 
 
 class RefOut(BaseModel):
@@ -44,9 +47,14 @@ class JurisdictionsOut(BaseModel):
 
 
 class LookupError_(BaseModel):
+    """The one error shape (relais_shared.api_errors), with the kind of refusal; `detail` and `detail_fr` are the
+    English and French messages again, as clients read them before `message` and `message_fr`."""
+
     kind: Literal["malformed", "foreign", "unknown"]
     detail: str
     detail_fr: str
+    message: str
+    message_fr: str
 
 
 def commune_out(j: CommuneJurisdiction) -> CommuneOut:
@@ -58,10 +66,9 @@ def commune_out(j: CommuneJurisdiction) -> CommuneOut:
     )
 
 
-def _error(status: int, kind: str, detail: str, detail_fr: str) -> JSONResponse:
+def _error(status: int, kind: str, text: Bilingual) -> JSONResponse:
     LOOKUPS.labels("postal_code" if kind != "unknown_commune" else "insee", kind).inc()
-    return JSONResponse({"kind": kind.removesuffix("_commune"), "detail": detail, "detail_fr": detail_fr},
-                        status_code=status)
+    return error_response(status, text, detail=text.en, detail_fr=text.fr, kind=kind.removesuffix("_commune"))
 
 
 def _not_modified(request: Request, response: Response, etag: str) -> Response | None:
@@ -80,10 +87,10 @@ async def by_postal_code(request: Request, response: Response, postal_code: str 
     try:
         result = holder.index.by_postal_code(postal_code)
     except PostalCodeError as exc:
-        return _error(422, exc.kind, exc.message, exc.message_fr)
+        return _error(422, exc.kind, exc.text)
     if not result.known:
         unknown = PostalCodeError.unknown(result.postal_code)
-        return _error(404, "unknown", unknown.message, unknown.message_fr)
+        return _error(404, "unknown", unknown.text)
     if (cached := _not_modified(request, response, f'W/"{holder.version}-{result.postal_code}"')) is not None:
         return cached
     LOOKUPS.labels("postal_code", "found").inc()
@@ -97,8 +104,7 @@ async def by_insee(insee: str, request: Request, response: Response):
     holder: IndexHolder = request.app.state.holder
     commune = holder.index.by_insee(insee[:8])
     if commune is None:
-        return _error(404, "unknown_commune", "No commune has this INSEE code.",
-                      "Aucune commune n'a ce code INSEE.")
+        return _error(404, "unknown_commune", NO_SUCH_COMMUNE)
     if (cached := _not_modified(request, response, f'W/"{holder.version}-{commune.insee}"')) is not None:
         return cached
     LOOKUPS.labels("insee", "found").inc()

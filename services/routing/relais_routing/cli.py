@@ -11,8 +11,7 @@ import click
 
 from relais_routing.competence_csv import CompetenceFileError
 from relais_routing.competence_store import import_competence
-from relais_routing.jurisdiction import JurisdictionIndex
-from relais_routing.reference_data import load_communes, load_departments
+from relais_routing.jurisdiction import JurisdictionIndex, reference_index
 from relais_routing.settings import RoutingSettings
 from relais_shared.db import migrate
 from relais_shared.runtime import service_migrations
@@ -29,7 +28,7 @@ def group() -> None:
 def import_competence_command(file: Path, dry_run: bool) -> None:
     """Replace the commune → police/gendarmerie competence with an official CSV file (all or nothing)."""
     settings = RoutingSettings()
-    index = JurisdictionIndex(load_communes(), load_departments(), {})
+    index = reference_index()
     try:
         report = asyncio.run(_import(settings, file.read_bytes(), file.name, index, dry_run))
     except CompetenceFileError as exc:

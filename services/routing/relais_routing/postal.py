@@ -3,6 +3,8 @@
 import re
 from typing import Literal
 
+from relais_shared.bilingual import Bilingual
+
 # Checked before any other processing so that a hostile megabyte costs nothing.
 MAX_INPUT_LENGTH = 32
 # [0-9], never \d: \d would accept Arabic-Indic or full-width digits that no French code uses.
@@ -13,45 +15,45 @@ _MONACO_PREFIX = "980"
 
 Kind = Literal["malformed", "foreign", "unknown"]
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "empty": ("Please enter a postal code.", "Veuillez saisir un code postal."),
-    "malformed": (
-        "A postal code has exactly 5 digits, for example 35000.",
-        "Un code postal comporte exactement 5 chiffres, par exemple 35000.",
+_MESSAGES: dict[str, Bilingual] = {
+    "empty": Bilingual(fr="Veuillez saisir un code postal.", en="Please enter a postal code."),
+    "malformed": Bilingual(fr="Un code postal comporte exactement 5 chiffres, par exemple 35000.",
+                           en="A postal code has exactly 5 digits, for example 35000."),
+    "monaco": Bilingual(
+        fr="{code} est un code postal de Monaco, qui n'est pas un territoire français. En cas de danger, "
+           "appelez le 112 ; sinon, contactez la police de Monaco (Sûreté publique).",
+        en="{code} is a postal code of Monaco, which is not French territory. In danger, call 112; "
+           "otherwise contact the Monaco police (Sûreté publique).",
     ),
-    "monaco": (
-        "{code} is a postal code of Monaco, which is not French territory. In danger, call 112; "
-        "otherwise contact the Monaco police (Sûreté publique).",
-        "{code} est un code postal de Monaco, qui n'est pas un territoire français. En cas de danger, "
-        "appelez le 112 ; sinon, contactez la police de Monaco (Sûreté publique).",
-    ),
-    "foreign": (
-        "{code} is not a French postal code. In danger, call 112.",
-        "{code} n'est pas un code postal français. En cas de danger, appelez le 112.",
-    ),
-    "unknown": (
-        "No commune uses the postal code {code}. Please check it.",
-        "Aucune commune n'a le code postal {code}. Veuillez le vérifier.",
-    ),
+    "foreign": Bilingual(fr="{code} n'est pas un code postal français. En cas de danger, appelez le 112.",
+                         en="{code} is not a French postal code. In danger, call 112."),
+    "unknown": Bilingual(fr="Aucune commune n'a le code postal {code}. Veuillez le vérifier.",
+                         en="No commune uses the postal code {code}. Please check it."),
 }
 
 
 class PostalCodeError(ValueError):
-    """A postal code that cannot be used, with a message in English and in French."""
+    """A postal code that cannot be used, with a message in French and in English."""
 
-    def __init__(self, kind: Kind, message: str, message_fr: str, code: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, kind: Kind, text: Bilingual, code: str | None = None) -> None:
+        super().__init__(text.en)
         self.kind = kind
-        self.message = message
-        self.message_fr = message_fr
+        self.text = text
         # Only a normalized, all-digit code is kept: raw input is never echoed back to a page.
         self.code = code
+
+    @property
+    def message(self) -> str:
+        return self.text.en
+
+    @property
+    def message_fr(self) -> str:
+        return self.text.fr
 
     @classmethod
     def of(cls, kind: Kind, template: str, code: str | None = None) -> "PostalCodeError":
         """Build the error of one kind from the message templates above."""
-        english, french = _MESSAGES[template]
-        return cls(kind, english.format(code=code), french.format(code=code), code)
+        return cls(kind, _MESSAGES[template].format(code=code), code)
 
     @classmethod
     def unknown(cls, code: str) -> "PostalCodeError":

@@ -2,7 +2,9 @@
 
 from typing import ClassVar
 
-from relais_shared.settings import RelaisSettings
+from relais_shared.settings import RelaisSettings, service_setting
+
+_env = service_setting("routing")
 
 
 class RoutingSettings(RelaisSettings):
@@ -10,3 +12,6 @@ class RoutingSettings(RelaisSettings):
 
     service_name: ClassVar[str] = "routing"
     default_port: ClassVar[int] = 8002
+
+    # A report waits on the national triage list at most this long (relais_routing.retention).
+    retention_triage_days: int = _env("retention_triage_days", 365, ge=1)

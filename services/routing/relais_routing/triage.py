@@ -8,9 +8,11 @@ from relais_routing.jurisdiction import JurisdictionIndex
 from relais_routing.model import PLATFORM_QUEUES, Department
 from relais_routing.postal import PostalCodeError
 from relais_shared import contracts
+from relais_shared.bilingual import Bilingual
 
-UNKNOWN_DEPARTMENT = ("No department has this code. Choose one from the list (e.g. 35, 2A, 974).",
-                      "Aucun département n'a ce code. Choisissez-en un dans la liste (par ex. 35, 2A, 974).")
+UNKNOWN_DEPARTMENT = Bilingual(fr="Aucun département n'a ce code. Choisissez-en un dans la liste (par ex. 35, 2A, "
+                                  "974).",
+                               en="No department has this code. Choose one from the list (e.g. 35, 2A, 974).")
 
 
 class UnknownDepartment(ValueError):

@@ -6,24 +6,29 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from relais_routing import triage, triage_store
 from relais_routing.holder import IndexHolder
 from relais_routing.metrics import TRIAGE_ASSIGNED
 from relais_shared import audit, outbox
+from relais_shared.api_errors import ApiError
+from relais_shared.bilingual import Bilingual, Problem
 from relais_shared.identity import NATIONAL, Operator
 from relais_shared.operators import require
 
 router = APIRouter(prefix="/v1/triage", tags=["triage"])
 TRIAGE_ROLES = ("triage_operator",)  # the triage page asks for the same roles
 TRIAGE = require(*TRIAGE_ROLES)
-GONE = ("No report to assign with this id: it was already assigned or erased.",
-        "Aucun signalement à attribuer avec cet identifiant : il a déjà été attribué ou effacé.")
+GONE = Bilingual(fr="Aucun signalement à attribuer avec cet identifiant : il a déjà été attribué ou effacé.",
+                 en="No report to assign with this id: it was already assigned or erased.")
+NATIONAL_ONLY = Bilingual(fr="Le tri national demande une habilitation nationale.",
+                          en="National triage needs a national scope.")
 # Messages for the assignment form's fields when they are missing or not one of the choices.
 FIELD_MESSAGES = {
-    "force": ("Choose the police (PN) or the gendarmerie (GN).", "Choisissez la police (PN) ou la gendarmerie (GN)."),
+    "force": Bilingual(fr="Choisissez la police (PN) ou la gendarmerie (GN).",
+                       en="Choose the police (PN) or the gendarmerie (GN)."),
     "department": triage.UNKNOWN_DEPARTMENT,
 }
 
@@ -70,8 +75,7 @@ class Assigned(BaseModel):
 def national(who: Operator) -> Operator:
     """Triage is national: an operator scoped to some departments only would hand out others' cases."""
     if NATIONAL not in who.departments:
-        raise HTTPException(403, "National triage needs a national scope. / Le tri national demande une "
-                                 "habilitation nationale.")
+        raise ApiError(403, NATIONAL_ONLY)
     return who
 
 
@@ -95,12 +99,11 @@ async def assign(report_id: uuid.UUID, body: Assignment, request: Request, who: 
     try:
         department = triage.department_of(index, body.department)
     except triage.UnknownDepartment:
-        en, fr = triage.UNKNOWN_DEPARTMENT
-        raise HTTPException(422, [{"field": "department", "message": en, "message_fr": fr}]) from None
+        raise ApiError.problems([Problem("department", triage.UNKNOWN_DEPARTMENT)]) from None
     async with request.app.state.runtime.pool.acquire() as conn, conn.transaction():
         row = await triage_store.take(conn, report_id)
         if row is None:
-            raise HTTPException(404, {"message": GONE[0], "message_fr": GONE[1]})
+            raise ApiError(404, GONE, detail=GONE.as_message())  # `detail` as its clients have always read it
         routed = triage.routed_by_triage(index, report_id, row["insee"], body.force, department)
         await outbox.add(conn, routed)
         await audit.record(conn, who, "triage.assign", "report", str(report_id),

@@ -14,7 +14,6 @@ from fastapi.staticfiles import StaticFiles
 from relais_routing.triage_api import TRIAGE_ROLES
 from relais_routing.triage_texts import TEXTS
 from relais_shared.console_kit import console_page, kit_templates
-from relais_shared.console_kit.pages import data_block
 
 HERE = Path(__file__).parent
 templates = kit_templates(HERE / "templates")
@@ -33,4 +32,4 @@ async def triage_page(request: Request, lang: str = "fr"):
     departments = [{"code": d.code, "name": d.name} for d in request.app.state.holder.index.departments()]
     return await console_page(request, templates=templates, template="triage.html", roles=TRIAGE_ROLES,
                               texts=TEXTS["en" if lang == "en" else "fr"], lang=lang,
-                              context={"departments_json": data_block(departments)})
+                              context={"departments": departments})

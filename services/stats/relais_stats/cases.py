@@ -7,6 +7,7 @@ time, a call-back on time or late) once its halves are present, and drops the ro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
@@ -14,11 +15,40 @@ import asyncpg
 from relais_stats.periods import labels_of
 
 
+@dataclass(frozen=True)
+class Wait:
+    """A case's wait between two events (a chat's start and first claim, an incident's opening and acknowledgement),
+    recorded once in `into` when both have arrived. Names are constants of this module, never input."""
+
+    table: str
+    started: str
+    answered: str
+    seconds: str
+    recorded: str
+    into: str  # INSERT taking the answer's time, force, department and the seconds waited
+
+
+CHAT_WAIT = Wait("chat_open", "started_at", "claimed_at", "waited_seconds", "wait_recorded",
+                 "INSERT INTO chat_waits (claimed_at, force, department, waited_seconds) VALUES ($1,$2,$3,$4)")
+ACK_TIME = Wait("incidents_open", "opened_at", "acked_at", "seconds", "ack_recorded",
+                "INSERT INTO ack_times (acked_at, force, department, seconds) VALUES ($1,$2,$3,$4)")
+
+
+async def _settle(conn: asyncpg.Connection, wait: Wait, ref: str) -> None:
+    """Record the wait once both halves are in; drop the row once the case is closed and nothing is left to record."""
+    row = await conn.fetchrow(f"SELECT * FROM {wait.table} WHERE ref=$1", ref)  # noqa: S608 - constant names
+    if row[wait.started] and row[wait.answered] and not row[wait.recorded]:
+        await conn.execute(wait.into, row[wait.answered], row["force"], row["department"], row[wait.seconds])
+        await conn.execute(f"UPDATE {wait.table} SET {wait.recorded}=true WHERE ref=$1", ref)  # noqa: S608
+    if row["closed"] and row[wait.started] and (row[wait.recorded] or not row[wait.answered]):
+        await conn.execute(f"DELETE FROM {wait.table} WHERE ref=$1", ref)  # noqa: S608
+
+
 async def chat_started(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
     await conn.execute("""INSERT INTO chat_open (ref, force, department, started_at) VALUES ($1,$2,$3,$4)
                           ON CONFLICT (ref) DO UPDATE SET force=$2, department=$3, started_at=$4""",
                        p["ref"], p["force"], p["department"], at)
-    await _settle_chat(conn, p["ref"])
+    await _settle(conn, CHAT_WAIT, p["ref"])
 
 
 async def chat_claimed(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
@@ -31,24 +61,13 @@ async def chat_claimed(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
         """INSERT INTO operator_activity (ref, force, last_claim) VALUES ($1,$2,$3)
            ON CONFLICT (ref) DO UPDATE SET force=$2, last_claim=GREATEST(operator_activity.last_claim, $3)""",
         p["operator_sub"], p["force"], at)
-    await _settle_chat(conn, p["ref"])
+    await _settle(conn, CHAT_WAIT, p["ref"])
 
 
 async def chat_closed(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
     await conn.execute("INSERT INTO chat_open (ref, closed) VALUES ($1, true) "
                        "ON CONFLICT (ref) DO UPDATE SET closed=true", p["ref"])
-    await _settle_chat(conn, p["ref"])
-
-
-async def _settle_chat(conn: asyncpg.Connection, ref: str) -> None:
-    row = await conn.fetchrow("SELECT * FROM chat_open WHERE ref=$1", ref)
-    if row["started_at"] and row["claimed_at"] and not row["wait_recorded"]:
-        await conn.execute("INSERT INTO chat_waits (claimed_at, force, department, waited_seconds) "
-                           "VALUES ($1,$2,$3,$4)", row["claimed_at"], row["force"], row["department"],
-                           row["waited_seconds"])
-        await conn.execute("UPDATE chat_open SET wait_recorded=true WHERE ref=$1", ref)
-    if row["closed"] and row["started_at"] and (row["wait_recorded"] or not row["claimed_at"]):
-        await conn.execute("DELETE FROM chat_open WHERE ref=$1", ref)
+    await _settle(conn, CHAT_WAIT, p["ref"])
 
 
 async def incident_opened(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
@@ -57,14 +76,14 @@ async def incident_opened(conn: asyncpg.Connection, p: dict, at: datetime) -> No
                           SET force=$2, department=$3, priority=$4,
                               opened_at=COALESCE(incidents_open.opened_at, $5)""",
                        p["ref"], p["force"], p["department"], p["priority"] or "p1", at)
-    await _settle_incident(conn, p["ref"])
+    await _settle(conn, ACK_TIME, p["ref"])
 
 
 async def incident_acknowledged(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
     await conn.execute("""INSERT INTO incidents_open (ref, acked_at, seconds) VALUES ($1,$2,$3)
                           ON CONFLICT (ref) DO UPDATE SET acked_at=COALESCE(incidents_open.acked_at, $2),
                           seconds=COALESCE(incidents_open.seconds, $3)""", p["ref"], at, p["seconds_to_ack"])
-    await _settle_incident(conn, p["ref"])
+    await _settle(conn, ACK_TIME, p["ref"])
 
 
 async def incident_escalated(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
@@ -75,17 +94,7 @@ async def incident_escalated(conn: asyncpg.Connection, p: dict, at: datetime) ->
 async def incident_closed(conn: asyncpg.Connection, p: dict, at: datetime) -> None:
     await conn.execute("INSERT INTO incidents_open (ref, closed) VALUES ($1, true) "
                        "ON CONFLICT (ref) DO UPDATE SET closed=true", p["ref"])
-    await _settle_incident(conn, p["ref"])
-
-
-async def _settle_incident(conn: asyncpg.Connection, ref: str) -> None:
-    row = await conn.fetchrow("SELECT * FROM incidents_open WHERE ref=$1", ref)
-    if row["opened_at"] and row["acked_at"] and not row["ack_recorded"]:
-        await conn.execute("INSERT INTO ack_times (acked_at, force, department, seconds) VALUES ($1,$2,$3,$4)",
-                           row["acked_at"], row["force"], row["department"], row["seconds"])
-        await conn.execute("UPDATE incidents_open SET ack_recorded=true WHERE ref=$1", ref)
-    if row["closed"] and row["opened_at"] and (row["ack_recorded"] or not row["acked_at"]):
-        await conn.execute("DELETE FROM incidents_open WHERE ref=$1", ref)
+    await _settle(conn, ACK_TIME, p["ref"])
 
 
 async def callback_created(conn: asyncpg.Connection, p: dict, at: datetime) -> None:

@@ -11,13 +11,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from relais_shared.bilingual import Bilingual, Refusal
+
 ZONE = ZoneInfo("Europe/Paris")  # periods follow the calendar of the national platforms
+BY_MONTH_ONLY = Bilingual(fr="Les chiffres sont publiés par mois civil uniquement, par exemple 2026-03.",
+                          en="Figures are published by calendar month only, e.g. 2026-03.")
+BY_WEEK_ONLY = Bilingual(fr="Les chiffres sont publiés par semaine ISO uniquement, par exemple 2026-W09.",
+                         en="Figures are published by ISO week only, e.g. 2026-W09.")
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4][0-9]|5[0-3])$")
 
 
-class PeriodError(ValueError):
-    """The period asked for is not one we publish; the message is safe to show (English / French)."""
+class PeriodError(Refusal, ValueError):
+    """The period asked for is not one we publish; its words are safe to show."""
 
 
 @dataclass(frozen=True, order=True)
@@ -52,12 +58,8 @@ def parse(label: str, kind: str) -> Period:
     raise PeriodError(_bad(kind))
 
 
-def _bad(kind: str) -> str:
-    if kind == "month":
-        return ("Figures are published by calendar month only, e.g. 2026-03. / Les chiffres sont publiés par mois "
-                "civil uniquement, par exemple 2026-03.")
-    return ("Figures are published by ISO week only, e.g. 2026-W09. / Les chiffres sont publiés par semaine ISO "
-            "uniquement, par exemple 2026-W09.")
+def _bad(kind: str) -> Bilingual:
+    return BY_MONTH_ONLY if kind == "month" else BY_WEEK_ONLY
 
 
 def is_published(period: Period, delay_days: int, today: date) -> bool:

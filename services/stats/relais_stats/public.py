@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from relais_shared import csv_export
+from relais_shared.api_errors import ApiError
 from relais_stats import francemap, publication
 from relais_stats.i18n import PUBLIC, category_label
 from relais_stats.pages import templates
@@ -27,11 +28,9 @@ async def _table(request: Request, period: str | None) -> dict:
         async with runtime.pool.acquire() as conn:
             return await publication.table_for(conn, runtime.settings, period, _today())
     except PeriodError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    except publication.NotYetPublished as exc:
-        raise HTTPException(404, exc.message()) from exc
-    except publication.NoPublishedPeriod as exc:
-        raise HTTPException(404, "No period has been published yet. / Aucune période n'est encore publiée.") from exc
+        raise ApiError(422, exc.text) from exc
+    except (publication.NotYetPublished, publication.NoPublishedPeriod) as exc:
+        raise ApiError(404, exc.text) from exc
 
 
 @router.get("/v1/public/statistics.json", tags=["public"], summary="Published counts of one closed period")
@@ -81,7 +80,7 @@ async def _page(request: Request, lang: str, period: str | None) -> HTMLResponse
     if available or period:
         try:
             body = await _table(request, period)
-        except HTTPException as exc:
+        except ApiError as exc:
             error, status = exc.detail, exc.status_code
     values = {row["code"]: row["total"] for row in (body or {}).get("departments", [])}
     partial = {row["code"] for row in (body or {}).get("departments", []) if not row["total_complete"]}

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import asyncpg
 
+from relais_shared.bilingual import Bilingual
 from relais_stats import periods, suppression
 from relais_stats.francemap import department_names
 from relais_stats.i18n import CATEGORIES
@@ -20,13 +21,16 @@ class NotYetPublished(Exception):
 
     on: date
 
-    def message(self) -> str:
+    @property
+    def text(self) -> Bilingual:
         day = self.on.isoformat()
-        return (f"These figures will be published on {day}. / Ces chiffres seront publiés le {day}.")
+        return Bilingual(fr=f"Ces chiffres seront publiés le {day}.", en=f"These figures will be published on {day}.")
 
 
 class NoPublishedPeriod(Exception):
     """Nothing has been published yet."""
+
+    text = Bilingual(fr="Aucune période n'est encore publiée.", en="No period has been published yet.")
 
 
 async def published(conn: asyncpg.Connection, settings: StatsSettings, today: date) -> list[Period]:

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from relais_shared import audit, operators
-from relais_shared.console_kit import console_page, kit_templates
+from relais_shared.console_kit import console_page
 from relais_shared.identity import Operator
 from relais_stats import live
 from relais_stats.i18n import SUPERVISION
+from relais_stats.pages import templates
 from relais_stats.plots import Bar, bar_chart, duration
 
 router = APIRouter()
 # The page asks for the roles its API allows: a page that renders but whose panel is refused helps nobody.
 SUPERVISION_ROLES = ("supervisor",)
 SUPERVISOR = operators.require(*SUPERVISION_ROLES)
-templates = kit_templates(Path(__file__).parent / "templates")
 
 
 @router.get("/supervision", include_in_schema=False)

@@ -91,7 +91,7 @@ def as_bool(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in TRUE_VALUES
 
 
-def missing_attributes(exc: Exception) -> str:
+def missing_attributes(exc: KeyError | ValidationError) -> str:
     """Which attributes were missing or wrong, by Relais name, for the page that tells the operator."""
     if isinstance(exc, KeyError):
         return "sub"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import structlog
@@ -21,17 +22,23 @@ from relais_shared.crypto import DecryptionError
 from relais_shared.identity import AuthError
 from relais_shared.signin.provider import ProviderUnavailable, pkce_pair
 
+if TYPE_CHECKING:
+    from relais_shared.settings import RelaisSettings
+    from relais_shared.signin.gate import OperatorGate
+
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/auth", include_in_schema=False)
 SIGNIN_MINUTES = 10
 
 
-def _gate(request: Request):
-    return request.app.state.operator_gate
+def _gate(request: Request) -> OperatorGate:
+    gate: OperatorGate = request.app.state.operator_gate
+    return gate
 
 
-def _settings(request: Request):
-    return request.app.state.runtime.settings
+def _settings(request: Request) -> RelaisSettings:
+    settings: RelaisSettings = request.app.state.runtime.settings
+    return settings
 
 
 def _base(request: Request) -> str:
@@ -107,7 +114,7 @@ async def callback(request: Request, state: str = "", code: str = "", error: str
             return _forget(request, state, message_page(request, "no_role", lang, 403))
         page = message_page(request, "no_relais_account", lang, 403, detail=missing or str(exc))
         return _forget(request, state, page)
-    cookie, expires = await gate.store.create(operator, tokens, hours=settings.operator_session_hours)
+    cookie, expires = await gate.sessions().create(operator, tokens, hours=settings.operator_session_hours)
     log.info("signin.session_opened", operator=operator.sub)
     # A page, not a redirect: the session cookie is SameSite=Strict, and a redirect would still belong to the
     # provider's cross-site navigation, so the console would load without it.
@@ -171,13 +178,14 @@ def _transaction_context(request: Request) -> str:
     return f"{_settings(request).service_name}.signin"
 
 
-def _read_transaction(request: Request, state: str) -> dict | None:
+def _read_transaction(request: Request, state: str) -> dict[str, Any] | None:
     raw = request.cookies.get(_transaction_cookie(request, state)) if state else None
     if not raw:
         return None
     try:
         opened = _settings(request).keyring().open(bytes.fromhex(raw), context=_transaction_context(request))
-        return json.loads(opened)
+        transaction: dict[str, Any] = json.loads(opened)
+        return transaction
     except (ValueError, DecryptionError):
         return None
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import structlog
 from starlette.requests import HTTPConnection
@@ -37,10 +39,15 @@ class Lease:
 
 class OperatorGate:
     def __init__(self, *, verifier: TokenVerifier, provider: Provider | None, store: SessionStore | None,
-                 cookie_name: str, refresh_grace_seconds: float, check_seconds: float):
+                 cookie_name: str, refresh_grace_seconds: float, check_seconds: float) -> None:
         self.verifier, self.provider, self.store, self.cookie_name = verifier, provider, store, cookie_name
         self.refresh_grace = timedelta(seconds=refresh_grace_seconds)
         self.check_seconds = check_seconds
+
+    def sessions(self) -> SessionStore:
+        """The session store, for code that holds a session: only a gate with a store ever opens one."""
+        assert self.store is not None, "this service keeps no operator sessions"
+        return self.store
 
     async def operator(self, connection: HTTPConnection, bearer: str | None = None) -> Operator:
         """The operator of an HTTP request: its session cookie, else its bearer token."""
@@ -65,18 +72,20 @@ class OperatorGate:
         now = datetime.now(UTC)
         if not session.refresh_due(now):
             return session
-        if self.provider is None or not session.refresh_token:
-            await self.store.end(session.id_hash, "expired")
+        store, provider = self.sessions(), self.provider
+        if provider is None or not session.refresh_token:
+            await store.end(session.id_hash, "expired")
             raise AuthError("session expired")
         try:
-            renewed = await self.store.refreshed(session.id_hash, lambda due: self.provider.refresh(due.refresh_token))
+            # A session opened with a refresh token keeps one: SessionStore.refreshed keeps the old if none comes.
+            renewed = await store.refreshed(session.id_hash, lambda due: provider.refresh(cast(str, due.refresh_token)))
         except ProviderUnavailable:
             if now < session.refresh_due_at + self.refresh_grace:
                 return session  # the provider is away for a moment: keep working within the grace period
             raise
         except AuthError:
             # Revoked, signed out at the provider, or its refresh token refused: sign in again.
-            await self.store.end(session.id_hash, "refused by provider")
+            await store.end(session.id_hash, "refused by provider")
             raise
         if renewed is None:
             raise AuthError("session ended")
@@ -87,7 +96,7 @@ class OperatorGate:
             return False
         if lease.session is None:
             return True
-        session = await self.store.still_live(lease.session.id_hash)
+        session = await self.sessions().still_live(lease.session.id_hash)
         if session is None:
             return False
         try:
@@ -99,7 +108,7 @@ class OperatorGate:
         return True
 
     @contextlib.asynccontextmanager
-    async def watching(self, websocket: WebSocket, lease: Lease):
+    async def watching(self, websocket: WebSocket, lease: Lease) -> AsyncIterator[Lease]:
         """While the block runs, close the socket (4401, after a `signed_out` frame) once the lease is over."""
         task = asyncio.create_task(self._watch(websocket, lease))
         try:

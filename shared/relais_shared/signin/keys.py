@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jwt
@@ -48,12 +49,12 @@ class KeySet:
         """Fetch now (start-up); False when the provider did not answer, which a later request retries."""
         return await self._refresh(force=True)
 
-    async def key(self, kid: str | None):
+    async def key(self, kid: str | None) -> Any:  # PyJWK's key object, of the type its algorithm chose
         """The verification key named `kid`, refreshing once if it is unknown or the set is stale."""
         now = time.monotonic()
         if kid not in self._keys or now - self._fetched_at > self.max_age:
             await self._refresh(force=False)
-        found = self._keys.get(kid)
+        found = self._keys.get(kid) if kid is not None else None
         return None if found is None else found.key
 
     async def _refresh(self, *, force: bool) -> bool:
@@ -66,6 +67,7 @@ class KeySet:
             self._tried_at = now
             try:
                 if self.jwks_url is None:  # from the provider's discovery document, once it answers
+                    assert self.discover is not None  # checked above: without a URL there is a discovery
                     self.jwks_url = await self.discover()
                 client = self._http or httpx.AsyncClient()
                 try:
@@ -84,7 +86,7 @@ class KeySet:
             return True
 
 
-def _parse(jwks: dict) -> dict[str, jwt.PyJWK]:
+def _parse(jwks: dict[str, Any]) -> dict[str, jwt.PyJWK]:
     """Signing keys with a kid; encryption keys and keys of algorithms we do not accept are left out."""
     keys = {}
     for entry in jwks.get("keys", []):

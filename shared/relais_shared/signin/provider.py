@@ -11,6 +11,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -47,10 +48,10 @@ class Provider:
                  http: httpx.AsyncClient):
         self.discovery_url, self.client_id, self.client_secret = discovery_url, client_id, client_secret
         self.timeout, self.http = timeout, http
-        self._metadata: dict | None = None
+        self._metadata: dict[str, Any] | None = None
         self._lock = asyncio.Lock()
 
-    async def metadata(self) -> dict:
+    async def metadata(self) -> dict[str, Any]:
         if self._metadata is None:
             async with self._lock:
                 if self._metadata is None:
@@ -84,7 +85,7 @@ class Provider:
             query["id_token_hint"] = id_token
         return f"{endpoint}?{urlencode(query)}"
 
-    async def _tokens(self, form: dict) -> Tokens:
+    async def _tokens(self, form: dict[str, str]) -> Tokens:
         endpoint = (await self.metadata())["token_endpoint"]
         # client_secret_post: every provider we target takes it (ProConnect, LemonLDAP::NG), and unlike Basic it
         # does not depend on how the provider parses an Authorization header. A public client sends its id alone.
@@ -96,7 +97,7 @@ class Provider:
         return Tokens(access_token=body["access_token"], id_token=body.get("id_token"),
                       refresh_token=body.get("refresh_token"), expires_in=int(body.get("expires_in") or 300))
 
-    async def _call(self, method: str, url: str, **kwargs) -> dict:
+    async def _call(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
         try:
             answer = await self.http.request(method, url, timeout=self.timeout, **kwargs)
         except httpx.HTTPError as exc:
@@ -110,6 +111,7 @@ class Provider:
             log.warning("signin.provider_failed", status=answer.status_code)
             raise ProviderUnavailable("the identity provider failed")
         try:
-            return answer.json()
+            document: dict[str, Any] = answer.json()
+            return document
         except ValueError as exc:
             raise ProviderUnavailable("the identity provider answered nonsense") from exc

@@ -83,6 +83,7 @@ class SessionStore:
             row = await conn.fetchrow("UPDATE operator_sessions SET tokens = $2, refresh_due_at = $3 "
                                       "WHERE id_hash = $1 RETURNING *", id_hash, self._seal(merged),
                                       datetime.now(UTC) + timedelta(seconds=merged.expires_in))
+            assert row is not None  # the row is locked FOR UPDATE above: it is still there
             return self._session(row)
 
     async def end(self, id_hash: bytes, reason: str) -> None:

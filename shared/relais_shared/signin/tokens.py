@@ -9,6 +9,7 @@ token issued to another application is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
@@ -21,7 +22,7 @@ ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
 ID_TOKEN_ONLY = ("nonce", "at_hash", "c_hash", "auth_time")  # claims an ID token carries, an access token not
 
 
-def _is_access_token(header: dict, claims: dict) -> bool:
+def _is_access_token(header: dict[str, Any], claims: dict[str, Any]) -> bool:
     """RFC 9068's `typ`; failing that (LemonLDAP::NG 2.16 types both tokens "JWT"), its shape: a scope, and
     none of the claims of an ID token."""
     if str(header.get("typ", "")).lower() in ACCESS_TOKEN_TYPES:
@@ -46,7 +47,7 @@ class TokenVerifier:
         self.issuers = {issuer.name: issuer for issuer in issuers}
         self.mapping, self.leeway = mapping or ClaimsMapping(), leeway_seconds
 
-    async def access_token(self, token: str) -> tuple[Operator, dict]:
+    async def access_token(self, token: str) -> tuple[Operator, dict[str, Any]]:
         """The operator an access token stands for, and its claims (for its expiry)."""
         header, issuer = self._peek(token)
         claims = await self._decode(token, issuer, header, audience=issuer.audience)
@@ -57,7 +58,7 @@ class TokenVerifier:
             raise AuthError("token issued to another application")
         return self.mapping.operator(claims), claims
 
-    async def id_token(self, token: str, *, client_id: str, nonce: str) -> dict:
+    async def id_token(self, token: str, *, client_id: str, nonce: str) -> dict[str, Any]:
         """The claims of an ID token returned by the token endpoint for this sign-in (nonce checked)."""
         header, issuer = self._peek(token)
         claims = await self._decode(token, issuer, header, audience=client_id)
@@ -65,18 +66,19 @@ class TokenVerifier:
             raise AuthError("sign-in not recognised")
         return claims
 
-    def _peek(self, token: str) -> tuple[dict, Issuer]:
+    def _peek(self, token: str) -> tuple[dict[str, Any], Issuer]:
         try:
             header = jwt.get_unverified_header(token)
             named = jwt.decode(token, options={"verify_signature": False}).get("iss")
         except jwt.PyJWTError as exc:
             raise AuthError("invalid token") from exc
-        issuer = self.issuers.get(named)
+        issuer = self.issuers.get(named) if named is not None else None
         if issuer is None:
             raise AuthError("invalid token")
         return header, issuer
 
-    async def _decode(self, token: str, issuer: Issuer, header: dict, *, audience: str | list[str]) -> dict:
+    async def _decode(self, token: str, issuer: Issuer, header: dict[str, Any], *,
+                      audience: str | list[str]) -> dict[str, Any]:
         if header.get("alg") not in ALGORITHMS:
             raise AuthError("invalid token")
         key = await issuer.keys.key(header.get("kid"))

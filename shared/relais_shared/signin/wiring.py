@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import asyncpg
 import httpx
 import structlog
 from fastapi import FastAPI
@@ -25,7 +26,7 @@ def has_provider(settings: RelaisSettings) -> bool:
     return settings.oidc_issuer != LOCAL_ISSUER
 
 
-def build_gate(settings: RelaisSettings, pool, http: httpx.AsyncClient) -> OperatorGate:
+def build_gate(settings: RelaisSettings, pool: asyncpg.Pool | None, http: httpx.AsyncClient) -> OperatorGate:
     """The provider's keys (discovered), and in development and tests also the local signing key."""
     issuers, provider = [], None
     if has_provider(settings):
@@ -36,7 +37,8 @@ def build_gate(settings: RelaisSettings, pool, http: httpx.AsyncClient) -> Opera
                             timeout=settings.oidc_timeout_seconds, http=http)
 
         async def jwks_uri() -> str:
-            return (await provider.metadata())["jwks_uri"]
+            uri: str = (await provider.metadata())["jwks_uri"]
+            return uri
 
         keys = KeySet(jwks_url=settings.oidc_jwks_url, discover=jwks_uri, timeout=settings.oidc_timeout_seconds,
                       cooldown=settings.oidc_keys_cooldown_seconds, max_age=settings.oidc_keys_max_age_seconds,
@@ -54,7 +56,7 @@ def build_gate(settings: RelaisSettings, pool, http: httpx.AsyncClient) -> Opera
                         check_seconds=settings.operator_session_check_seconds)
 
 
-async def open_gate(app: FastAPI, settings: RelaisSettings, pool) -> None:
+async def open_gate(app: FastAPI, settings: RelaisSettings, pool: asyncpg.Pool | None) -> None:
     """Put the gate on app.state and load the provider's keys in the background (start-up never waits)."""
     app.state.oidc_http = httpx.AsyncClient()
     gate = app.state.operator_gate = build_gate(settings, pool, app.state.oidc_http)

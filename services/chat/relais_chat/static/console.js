@@ -45,7 +45,7 @@
     },
     emergency_raised: function () { notice(T.emergency_sent); if (current) { convs[current].info.alert = null; renderHeader(); } },
     claimed: function (f) { select(f.session_id); },
-    error: function (f) { notice(K.lang === "en" ? f.message_en : f.message); }
+    error: function (f) { notice(K.frameText(f)); }
   };
 
   function conv(id) {

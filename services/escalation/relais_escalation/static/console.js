@@ -2,7 +2,7 @@
 // Dispatch console on the console kit: the session cookie signs in the page, its fetches and its socket (no
 // token here); the server's feed is the truth, this script only draws it and sends the dispatcher's actions.
 (function () {
-  const { texts: T, $, el, api, notice } = window.RelaisKit;
+  const { texts: T, $, el, api, notice, frameText } = window.RelaisKit;
   const HEARTBEAT_MS = 5000;  // on duty while the heartbeats come (the server's presence timeout is longer)
   const state = { seq: null, incidents: new Map(), selected: null, audio: null, national: false,
                   openBursts: new Set(), live: false, signedOut: false };
@@ -209,7 +209,7 @@
       if (alerting(msg.incident)) beep();
     },
     centres_changed() { refreshUnstaffed(); },
-    error(msg) { notice(msg.message); },
+    error(msg) { notice(frameText(msg)); },
   };
 
   // The cookie signed the socket in at the handshake; the first frame only says where to resume the feed.

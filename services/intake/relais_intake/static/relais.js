@@ -8,7 +8,7 @@
   var state = {reportId: null, lookup: 0, shifts: []};
 
   function readTexts() {
-    var node = document.getElementById('relais-texts');
+    var node = document.getElementById('texts');
     try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
   }
 
@@ -153,7 +153,7 @@
     if (answer.status === 200 && answer.body.must_choose) return fillCommunes(answer.body.communes || []);
     hideCommunes();
     if (answer.status === 404 || answer.status === 422) {
-      markError('postal_code', lang === 'en' ? answer.body.detail : answer.body.detail_fr);
+      markError('postal_code', lang === 'en' ? answer.body.message : answer.body.message_fr);
     } else if (answer.status !== 200) {
       document.getElementById('postal-status').textContent = texts.lookup_failed || '';
     }
