@@ -13,10 +13,10 @@ from tests.support import running_app, serving, wait_until
 
 
 @pytest.fixture(scope="session")
-async def routing_url(servers, templates):
+async def routing_url(servers, service_databases, database_drops):
     """One routing server for the session, on databases and a namespace of its own: intake asks it over HTTP for
     the communes of a postal code, which is the same answer for every test."""
-    space = Isolation(servers, f"s{uuid.uuid4().hex[:10]}", templates)
+    space = Isolation(servers, f"s{uuid.uuid4().hex[:10]}", service_databases, database_drops)
     try:
         async with serving(create_routing(space.settings(RoutingSettings))) as url:
             yield url
