@@ -9,7 +9,6 @@ CREATE TABLE IF NOT EXISTS operator_sessions (
     refresh_due_at timestamptz NOT NULL,
     expires_at     timestamptz NOT NULL,
     created_at     timestamptz NOT NULL DEFAULT now(),
-    last_seen_at   timestamptz NOT NULL DEFAULT now(),
     ended_at       timestamptz,
     ended_reason   text
 );

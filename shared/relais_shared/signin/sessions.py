@@ -56,11 +56,9 @@ class SessionStore:
         return cookie, expires
 
     async def find(self, cookie: str) -> Session | None:
-        """The live session this cookie names, or None (unknown, ended or past its end)."""
-        row = await self.pool.fetchrow(
-            "UPDATE operator_sessions SET last_seen_at = now() WHERE id_hash = $1 AND ended_at IS NULL "
-            "AND expires_at > now() RETURNING *", _hash(cookie))
-        return None if row is None else self._session(row)
+        """The live session this cookie names, or None (unknown, ended or past its end). A read only: an
+        operator's every request must not cost a write."""
+        return await self.still_live(_hash(cookie))
 
     async def refreshed(self, id_hash: bytes, refresh: Callable[[Session], Awaitable[Tokens]]) -> Session | None:
         """Refresh a due session once, even when several requests or replicas find it due together.
